@@ -1,0 +1,178 @@
+namespace AlexNet.Onnx.Model;
+
+/// <summary>Non-linearity used after every convolutional and hidden fully-connected layer.</summary>
+public enum Activation
+{
+    /// <summary>Rectified linear units, the paper's choice (section 3.1).</summary>
+    Relu,
+    /// <summary>The saturating tanh the paper compares against (Figure 1).</summary>
+    Tanh,
+}
+
+/// <summary>One convolutional layer of AlexNet.</summary>
+/// <param name="Name">Layer name from the paper: conv1 … conv5.</param>
+/// <param name="OutChannelsPerTower">Kernels in each tower (48 for the paper's conv1).</param>
+/// <param name="Kernel">Square kernel size.</param>
+/// <param name="Stride">Stride.</param>
+/// <param name="Padding">Zero padding on each side.</param>
+/// <param name="ReadsBothTowers">True where the paper lets the GPUs talk (conv3); false where a tower
+/// only sees its own previous layer (conv2, conv4, conv5). conv1 reads the image in every tower.</param>
+/// <param name="LocalResponseNorm">Whether LRN follows the activation (conv1, conv2).</param>
+/// <param name="MaxPool">Whether max-pooling follows (conv1, conv2, conv5).</param>
+public sealed record ConvLayer(string Name, int OutChannelsPerTower, int Kernel, int Stride, int Padding,
+    bool ReadsBothTowers, bool LocalResponseNorm, bool MaxPool);
+
+/// <summary>
+/// Local response normalisation with the paper's constants (section 3.3):
+/// b = a / (k + α Σ a²)^β over <see cref="Size"/> adjacent channels of one tower.
+/// </summary>
+/// <param name="Size">n, the number of adjacent channels summed.</param>
+/// <param name="Alpha">α as the paper writes it (1e-4). PyTorch, TorchSharp and ONNX divide their α by n.</param>
+/// <param name="Beta">β.</param>
+/// <param name="K">k.</param>
+public sealed record LrnSettings(int Size = 5, double Alpha = 1e-4, double Beta = 0.75, double K = 2.0)
+{
+    /// <summary>α in the convention of PyTorch, TorchSharp and ONNX (α·n), e.g. 5e-4 for the paper's 1e-4.</summary>
+    public double FrameworkAlpha => Alpha * Size;
+}
+
+/// <summary>
+/// The shape of an AlexNet: every layer's size, the tower split, and the ablation switches. Training
+/// builds its TorchSharp model from this, and the ONNX writer builds the graph from the same record,
+/// so both sides always agree.
+/// </summary>
+public sealed record AlexNetArchitecture
+{
+    /// <summary>Preset name (paper, small) or a user label.</summary>
+    public required string Preset { get; init; }
+    /// <summary>Image channels: 3 for RGB, 1 for grayscale data such as Fashion-MNIST.</summary>
+    public required int InputChannels { get; init; }
+    /// <summary>Number of classes (fc8 outputs).</summary>
+    public required int NumClasses { get; init; }
+    /// <summary>Side of the square crop the network reads (227 in the paper).</summary>
+    public required int InputSize { get; init; }
+    /// <summary>Side the image is resized and centre-cropped to before cropping (256 in the paper).</summary>
+    public required int ResizeSize { get; init; }
+    /// <summary>1 or 2 towers (two GPUs in the paper).</summary>
+    public int Towers { get; init; } = 2;
+    /// <summary>conv1 … conv5.</summary>
+    public required IReadOnlyList<ConvLayer> Convs { get; init; }
+    /// <summary>Units per tower in fc6 and fc7.</summary>
+    public required IReadOnlyList<int> FullyConnectedPerTower { get; init; }
+    /// <summary>Activation after each hidden layer.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+    /// <summary>LRN settings; null turns LRN off everywhere.</summary>
+    public LrnSettings? Lrn { get; init; } = new();
+    /// <summary>Max-pool window (3 overlapping in the paper, 2 for the non-overlapping ablation).</summary>
+    public int PoolKernel { get; init; } = 3;
+    /// <summary>Max-pool stride (2).</summary>
+    public int PoolStride { get; init; } = 2;
+    /// <summary>Dropout probability on fc6 and fc7 outputs during training (0.5 in the paper).</summary>
+    public double Dropout { get; init; } = 0.5;
+
+    /// <summary>The paper's network: 227×227×3 input, 60,965,224 parameters for 1000 classes.</summary>
+    /// <param name="numClasses">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static AlexNetArchitecture Paper(int numClasses = 1000, int inputChannels = 3) => new()
+    {
+        Preset = "paper",
+        InputChannels = inputChannels,
+        NumClasses = numClasses,
+        InputSize = 227,
+        ResizeSize = 256,
+        Convs =
+        [
+            new("conv1", 48, 11, 4, 0, ReadsBothTowers: false, LocalResponseNorm: true, MaxPool: true),
+            new("conv2", 128, 5, 1, 2, ReadsBothTowers: false, LocalResponseNorm: true, MaxPool: true),
+            new("conv3", 192, 3, 1, 1, ReadsBothTowers: true, LocalResponseNorm: false, MaxPool: false),
+            new("conv4", 192, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: false),
+            new("conv5", 128, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
+        ],
+        FullyConnectedPerTower = [2048, 2048],
+    };
+
+    /// <summary>
+    /// A scaled-down two-tower net with the paper's structure (5 conv + 3 FC, LRN, overlapping pooling,
+    /// dropout) for 28–64 px images such as Fashion-MNIST: about 2.2 M parameters at 28 px.
+    /// </summary>
+    /// <param name="numClasses">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    /// <param name="inputSize">Crop side; the resize side keeps the paper's 256:227 ratio.</param>
+    public static AlexNetArchitecture Small(int numClasses = 10, int inputChannels = 1, int inputSize = 28) => new()
+    {
+        Preset = "small",
+        InputChannels = inputChannels,
+        NumClasses = numClasses,
+        InputSize = inputSize,
+        ResizeSize = (int)Math.Round(inputSize * 256.0 / 227.0),
+        Convs =
+        [
+            new("conv1", 32, 5, 1, 2, ReadsBothTowers: false, LocalResponseNorm: true, MaxPool: true),
+            new("conv2", 64, 5, 1, 2, ReadsBothTowers: false, LocalResponseNorm: true, MaxPool: true),
+            new("conv3", 96, 3, 1, 1, ReadsBothTowers: true, LocalResponseNorm: false, MaxPool: false),
+            new("conv4", 96, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: false),
+            new("conv5", 64, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
+        ],
+        FullyConnectedPerTower = [512, 512],
+    };
+
+    /// <summary>Builds a preset by name: "paper" or "small".</summary>
+    /// <param name="preset">Preset name.</param>
+    /// <param name="numClasses">Number of classes.</param>
+    /// <param name="inputChannels">Image channels.</param>
+    public static AlexNetArchitecture FromPreset(string preset, int numClasses, int inputChannels) =>
+        preset.ToLowerInvariant() switch
+        {
+            "paper" => Paper(numClasses, inputChannels),
+            "small" => Small(numClasses, inputChannels),
+            _ => throw new ArgumentException($"Unknown preset '{preset}'. Use 'paper' or 'small'.", nameof(preset)),
+        };
+
+    /// <summary>
+    /// The paper's one-GPU comparison (section 3.2 footnote): one tower with half the kernels in conv1–conv4,
+    /// while conv5 and the fully-connected layers keep the two-tower net's full size.
+    /// </summary>
+    public AlexNetArchitecture AsOneTower() => Towers == 1 ? this : this with
+    {
+        Towers = 1,
+        Convs = Convs.Select(c => c.Name == "conv5" ? c with { OutChannelsPerTower = c.OutChannelsPerTower * Towers } : c).ToArray(),
+        FullyConnectedPerTower = FullyConnectedPerTower.Select(f => f * Towers).ToArray(),
+    };
+
+    /// <summary>Total kernels of a conv layer across towers.</summary>
+    /// <param name="layer">Index 0–4.</param>
+    public int ConvOutChannels(int layer) => Convs[layer].OutChannelsPerTower * Towers;
+
+    /// <summary>Channels one tower's conv layer reads.</summary>
+    /// <param name="layer">Index 0–4.</param>
+    public int ConvInChannelsPerTower(int layer) =>
+        layer == 0 ? InputChannels
+        : Convs[layer].ReadsBothTowers ? ConvOutChannels(layer - 1)
+        : Convs[layer - 1].OutChannelsPerTower;
+
+    /// <summary>Grouping of the merged (both-tower) convolution: the tower count where towers stay apart, else 1.</summary>
+    /// <param name="layer">Index 0–4.</param>
+    public int ConvGroups(int layer) => layer == 0 || Convs[layer].ReadsBothTowers ? 1 : Towers;
+
+    /// <summary>Spatial side after each conv layer's stage (after its pooling if it has one): 27, 13, 13, 13, 6 for the paper.</summary>
+    public IReadOnlyList<int> StageSizes()
+    {
+        var sizes = new List<int>();
+        int s = InputSize;
+        foreach (var c in Convs)
+        {
+            s = (s + 2 * c.Padding - c.Kernel) / c.Stride + 1;
+            if (s <= 0) throw new InvalidOperationException($"{c.Name} leaves no output at input {InputSize}.");
+            if (c.MaxPool) s = (s - PoolKernel) / PoolStride + 1;
+            if (s <= 0) throw new InvalidOperationException($"Pooling after {c.Name} leaves no output at input {InputSize}.");
+            sizes.Add(s);
+        }
+        return sizes;
+    }
+
+    /// <summary>Inputs of fc6: conv5 channels × last spatial side².</summary>
+    public int Fc6Inputs => ConvOutChannels(4) * StageSizes()[^1] * StageSizes()[^1];
+
+    /// <summary>Units of fc7, the 4096-d feature vector of section 6.1 for the paper preset.</summary>
+    public int FeatureSize => FullyConnectedPerTower[^1] * Towers;
+}
