@@ -1,4 +1,1 @@
-using TorchSharp;
-Console.WriteLine(torch.__version__);
-using var x = torch.randn(2, 3);
-Console.WriteLine(x.sum().item<float>());
+return AlexNet.Training.Cli.Commands.Run(args);

@@ -1,0 +1,71 @@
+using AlexNet.Onnx.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AlexNet.Training.Model;
+
+/// <summary>One of the paper's two GPU towers: half the kernels of every layer but fc8 (section 3.2).</summary>
+public sealed class Tower : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1, conv2, conv3, conv4, conv5;
+    private readonly Linear fc6, fc7;
+    private readonly LocalResponseNorm? lrn;
+    private readonly AlexNetArchitecture a;
+
+    /// <summary>Builds one tower's layers.</summary>
+    /// <param name="architecture">Layer sizes.</param>
+    public Tower(AlexNetArchitecture architecture) : base("Tower")
+    {
+        a = architecture;
+        Conv2d Make(int i) => Conv2d(a.ConvInChannelsPerTower(i), a.Convs[i].OutChannelsPerTower, a.Convs[i].Kernel,
+            stride: a.Convs[i].Stride, padding: a.Convs[i].Padding);
+        conv1 = Make(0); conv2 = Make(1); conv3 = Make(2); conv4 = Make(3); conv5 = Make(4);
+        fc6 = Linear(a.Fc6Inputs, a.FullyConnectedPerTower[0]);
+        fc7 = Linear(a.FullyConnectedPerTower[0] * a.Towers, a.FullyConnectedPerTower[1]);
+        // Section 3.3; PyTorch-style LRN divides α by n, so pass α·n to get the paper's formula.
+        if (a.Lrn != null) lrn = LocalResponseNorm(a.Lrn.Size, a.Lrn.FrameworkAlpha, a.Lrn.Beta, a.Lrn.K);
+        RegisterComponents();
+    }
+
+    /// <summary>conv1 … conv5 by index.</summary>
+    /// <param name="layer">0–4.</param>
+    public Conv2d Conv(int layer) => layer switch { 0 => conv1, 1 => conv2, 2 => conv3, 3 => conv4, 4 => conv5, _ => throw new ArgumentOutOfRangeException(nameof(layer)) };
+
+    /// <summary>fc6 (0) or fc7 (1).</summary>
+    /// <param name="index">0 or 1.</param>
+    public Linear Fc(int index) => index == 0 ? fc6 : fc7;
+
+    /// <summary>This tower's LRN, null when LRN is off.</summary>
+    public LocalResponseNorm? Lrn => lrn;
+
+    /// <summary>Conv layer → activation → LRN → max-pool, as the layer asks.</summary>
+    /// <param name="layer">0–4.</param>
+    /// <param name="x">This tower's input to the layer.</param>
+    public Tensor ConvStage(int layer, Tensor x)
+    {
+        var c = a.Convs[layer];
+        x = Activate(a, Conv(layer).forward(x));
+        if (c.LocalResponseNorm && lrn != null) x = lrn.forward(x);
+        if (c.MaxPool) x = F.max_pool2d(x, a.PoolKernel, a.PoolStride);
+        return x;
+    }
+
+    /// <summary>fc6 or fc7 → activation → dropout (section 4.2).</summary>
+    /// <param name="index">0 for fc6, 1 for fc7.</param>
+    /// <param name="x">Input from both towers.</param>
+    /// <param name="training">Whether dropout is active.</param>
+    public Tensor FullyConnected(int index, Tensor x, bool training) =>
+        F.dropout(Activate(a, Fc(index).forward(x)), a.Dropout, training);
+
+    /// <summary>The configured non-linearity.</summary>
+    /// <param name="architecture">Holds the activation choice.</param>
+    /// <param name="x">Pre-activation.</param>
+    public static Tensor Activate(AlexNetArchitecture architecture, Tensor x) =>
+        architecture.Activation == Activation.Relu ? F.relu(x) : tanh(x);
+
+    /// <summary>Towers are driven by <see cref="AlexNetModel"/>; a tower alone runs conv1–conv2 only.</summary>
+    /// <param name="input">Image crops.</param>
+    public override Tensor forward(Tensor input) => ConvStage(1, ConvStage(0, input));
+}

@@ -1,0 +1,65 @@
+using static TorchSharp.torch;
+
+namespace AlexNet.Training.Training;
+
+/// <summary>
+/// Stochastic gradient descent exactly as section 5 writes it:
+/// v ← μ·v − λ·ε·w − ε·∂L/∂w, then w ← w + v, with μ = 0.9, λ = 0.0005 and learning rate ε.
+/// (PyTorch's SGD scales the velocity by ε after accumulating; the two differ once ε changes.)
+/// The velocities are plain tensors so checkpoints can save and restore them.
+/// </summary>
+public sealed class PaperSgd : IDisposable
+{
+    private readonly (string Name, Tensor Weight)[] parameters;
+    private readonly Dictionary<string, Tensor> velocity = new();
+
+    /// <summary>Momentum μ.</summary>
+    public double Momentum { get; }
+    /// <summary>Weight decay λ.</summary>
+    public double WeightDecay { get; }
+    /// <summary>Learning rate ε; the schedule changes it.</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Creates the optimizer over named parameters.</summary>
+    /// <param name="parameters">Parameters by name (e.g. from named_parameters()).</param>
+    /// <param name="learningRate">ε.</param>
+    /// <param name="momentum">μ.</param>
+    /// <param name="weightDecay">λ.</param>
+    public PaperSgd(IEnumerable<(string Name, Tensor Weight)> parameters, double learningRate = 0.01, double momentum = 0.9, double weightDecay = 0.0005)
+    {
+        this.parameters = parameters.ToArray();
+        LearningRate = learningRate;
+        Momentum = momentum;
+        WeightDecay = weightDecay;
+        foreach (var (name, w) in this.parameters) velocity[name] = zeros_like(w).DetachFromDisposeScope();
+    }
+
+    /// <summary>Applies one update from the gradients already in place.</summary>
+    public void Step()
+    {
+        using var _ = no_grad();
+        foreach (var (name, w) in parameters)
+        {
+            if (w.grad is null) continue;
+            var v = velocity[name];
+            v.mul_(Momentum).sub_(w, alpha: WeightDecay * LearningRate).sub_(w.grad, alpha: LearningRate);
+            w.add_(v);
+        }
+    }
+
+    /// <summary>Clears every gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var (_, w) in parameters) w.grad?.zero_();
+    }
+
+    /// <summary>The velocity tensors by parameter name (for checkpoints).</summary>
+    public IReadOnlyDictionary<string, Tensor> Velocity => velocity;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var v in velocity.Values) v.Dispose();
+        velocity.Clear();
+    }
+}

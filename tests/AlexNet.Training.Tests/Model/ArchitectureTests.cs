@@ -1,0 +1,77 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+
+namespace AlexNet.Training.Tests.Model;
+
+[TestClass]
+public sealed class ArchitectureTests
+{
+    [TestMethod]
+    public void PaperPresetProducesTheSpatialSizesOfSection3()
+    {
+        using var model = new AlexNetModel(AlexNetArchitecture.Paper());
+        model.eval();
+        var trace = new List<(string Stage, long[] Shape)>();
+        using var _ = no_grad();
+        using var x = randn(1, 3, 227, 227);
+        model.ForwardWithFeatures(x, trace);
+        CollectionAssert.AreEqual(new[] { "conv1.conv", "conv1", "conv2.conv", "conv2", "conv3", "conv4", "conv5.conv", "conv5" },
+            trace.Select(t => t.Stage).ToArray());
+        CollectionAssert.AreEqual(new long[] { 55, 27, 27, 13, 13, 13, 13, 6 }, trace.Select(t => t.Shape[2]).ToArray());
+        CollectionAssert.AreEqual(new long[] { 96, 96, 256, 256, 384, 384, 256, 256 }, trace.Select(t => t.Shape[1]).ToArray());
+    }
+
+    [TestMethod]
+    public void PaperPresetHas60965224ParametersForAThousandClasses()
+    {
+        using var model = new AlexNetModel(AlexNetArchitecture.Paper(1000));
+        Assert.AreEqual(60_965_224L, model.ParameterCount);
+    }
+
+    [TestMethod]
+    public void ParameterNamesAreTheSameForEveryPlacement()
+    {
+        using var model = new AlexNetModel(AlexNetArchitecture.Small());
+        var names = model.named_parameters().Select(p => p.name).ToArray();
+        CollectionAssert.Contains(names, "towers.0.conv1.weight");
+        CollectionAssert.Contains(names, "towers.1.fc7.bias");
+        CollectionAssert.Contains(names, "fc8.weight");
+        model.PlaceTowers([CPU, CPU], forceSplit: true);
+        CollectionAssert.AreEqual(names, model.named_parameters().Select(p => p.name).ToArray());
+    }
+
+    [TestMethod]
+    public void SmallPresetHasAbout2Point2MillionParametersAndEndsAt2x2()
+    {
+        var a = AlexNetArchitecture.Small();
+        using var model = new AlexNetModel(a);
+        Assert.AreEqual(32, a.ResizeSize);
+        CollectionAssert.AreEqual(new[] { 13, 6, 6, 6, 2 }, a.StageSizes().ToArray());
+        Assert.IsTrue(model.ParameterCount is > 2_000_000 and < 2_400_000, $"{model.ParameterCount} parameters");
+    }
+
+    [TestMethod]
+    public void OneTowerAblationHalvesConv1To4AndKeepsConv5AndFullyConnectedSizes()
+    {
+        var two = AlexNetArchitecture.Paper();
+        var one = two.AsOneTower();
+        Assert.AreEqual(1, one.Towers);
+        CollectionAssert.AreEqual(new[] { 48, 128, 192, 192, 256 }, Enumerable.Range(0, 5).Select(one.ConvOutChannels).ToArray());
+        Assert.AreEqual(4096, one.FeatureSize);
+        using var model = new AlexNetModel(one);
+        model.eval();
+        using var _ = no_grad();
+        using var y = model.forward(randn(2, 3, 227, 227));
+        CollectionAssert.AreEqual(new long[] { 2, 1000 }, y.shape);
+    }
+
+    [TestMethod]
+    public void NonOverlappingPoolingAblationUsesTwoByTwoWindows()
+    {
+        var a = AlexNetArchitecture.Paper() with { PoolKernel = 2, PoolStride = 2 };
+        CollectionAssert.AreEqual(new[] { 27, 13, 13, 13, 6 }, a.StageSizes().ToArray());
+        var s = AlexNetArchitecture.Small() with { PoolKernel = 2, PoolStride = 2 };
+        CollectionAssert.AreEqual(new[] { 14, 7, 7, 7, 3 }, s.StageSizes().ToArray());
+    }
+}

@@ -1,0 +1,51 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+
+namespace AlexNet.Training.Tests.Model;
+
+[TestClass]
+public sealed class LocalResponseNormTests
+{
+    // b_i = a_i / (k + α Σ_{j=i-n/2}^{i+n/2} a_j²)^β, j limited to the channels of a_i's own tower (section 3.3).
+    private static float[] PaperFormula(float[] a, int towers, LrnSettings p)
+    {
+        int perTower = a.Length / towers, half = p.Size / 2;
+        var b = new float[a.Length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            int t = i / perTower, lo = Math.Max(t * perTower, i - half), hi = Math.Min((t + 1) * perTower - 1, i + half);
+            double sum = 0;
+            for (int j = lo; j <= hi; j++) sum += (double)a[j] * a[j];
+            b[i] = (float)(a[i] / Math.Pow(p.K + p.Alpha * sum, p.Beta));
+        }
+        return b;
+    }
+
+    [TestMethod]
+    public void LrnEqualsThePapersFormulaInsideEachTowerIncludingTheBoundary()
+    {
+        var arch = AlexNetArchitecture.Small() with { Convs = AlexNetArchitecture.Small().Convs.Select(c => c with { OutChannelsPerTower = 6 }).ToArray() };
+        using var model = new AlexNetModel(arch);
+        // Large activations so the α term matters: 1e-4 · Σa² is comparable to k = 2.
+        var a = Enumerable.Range(0, 12).Select(i => (float)(40 + 17 * i % 90)).ToArray();
+        using var x = tensor(a, [1, 12, 1, 1]);
+        using var y = TowerLocalResponseNorm.Apply(x, model.Towers);
+        var got = y.data<float>().ToArray();
+        var expected = PaperFormula(a, 2, arch.Lrn!);
+        for (int i = 0; i < 12; i++) Assert.AreEqual(expected[i], got[i], 1e-5, $"channel {i}");
+        // Channel 5 ends tower 0: normalising across the boundary would give a different value.
+        var crossing = PaperFormula(a, 1, arch.Lrn!);
+        Assert.IsTrue(Math.Abs(crossing[5] - got[5]) > 1e-3, $"{crossing[5]} vs {got[5]}");
+    }
+
+    [TestMethod]
+    public void PaperAlphaIsFiveTimesSmallerThanTheFrameworkAlpha()
+    {
+        var lrn = new LrnSettings();
+        Assert.AreEqual(1e-4, lrn.Alpha, 1e-12);
+        Assert.AreEqual(5e-4, lrn.FrameworkAlpha, 1e-12);
+        Assert.AreEqual(2.0, lrn.K);
+        Assert.AreEqual(0.75, lrn.Beta);
+    }
+}

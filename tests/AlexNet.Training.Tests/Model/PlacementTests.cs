@@ -1,0 +1,44 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+
+namespace AlexNet.Training.Tests.Model;
+
+[TestClass]
+public sealed class PlacementTests
+{
+    [TestMethod]
+    public void SplitAndOneDevicePlacementGiveTheSameOutputsAndGradients()
+    {
+        random.manual_seed(7);
+        using var model = new AlexNetModel(AlexNetArchitecture.Small());
+        model.eval(); // dropout draws differ between paths; everything else must match
+        using var x = randn(4, 1, 28, 28) * 60;
+        using var target = tensor(new long[] { 1, 3, 5, 7 });
+
+        (float[] Out, Dictionary<string, float[]> Grads) Run(bool split)
+        {
+            if (split) model.PlaceTowers([CPU, CPU], forceSplit: true); else model.PlaceOnOneDevice(CPU);
+            Assert.AreEqual(split, model.IsSplit);
+            model.zero_grad();
+            using var logits = model.forward(x);
+            using var loss = nn.functional.cross_entropy(logits, target);
+            loss.backward();
+            return (logits.data<float>().ToArray(),
+                model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.data<float>().ToArray()));
+        }
+
+        var one = Run(split: false);
+        var split = Run(split: true);
+        Assert.AreEqual(40, one.Out.Length);
+        for (int i = 0; i < one.Out.Length; i++) Assert.AreEqual(one.Out[i], split.Out[i], 1e-4, $"logit {i}");
+        Assert.AreEqual(one.Grads.Count, split.Grads.Count);
+        foreach (var (name, g) in one.Grads)
+        {
+            var h = split.Grads[name];
+            double scale = g.Max(v => Math.Abs(v)) + 1e-12;
+            double diff = g.Zip(h, (u, v) => Math.Abs(u - v)).Max();
+            Assert.IsTrue(diff <= 1e-4 * scale + 1e-7, $"{name}: max grad diff {diff} (scale {scale})");
+        }
+    }
+}
