@@ -1,13 +1,216 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Data;
+using AlexNet.Training.Model;
+using AlexNet.Training.Training;
+
 namespace AlexNet.Training.Cli;
 
-/// <summary>Entry point of the alexnet command line.</summary>
+/// <summary>Entry point of the command line: train, evaluate, export, prepare.</summary>
 public static class Commands
 {
+    private const string Usage = """
+        AlexNet for .NET — Krizhevsky, Sutskever & Hinton (2012) in TorchSharp.
+
+        usage: dotnet run --project AlexNet.Training -- <command> [flags]
+
+        commands:
+          train      train a model (default: the small preset on the vendored Fashion-MNIST)
+          evaluate   top-1/top-5 error of a checkpoint, centre crop and ten-crop
+          export     write model.onnx from a checkpoint
+          prepare    write a resized copy of an image-folder tree (shorter side 256, centre crop)
+
+        <command> --help lists the flags of a command.
+        """;
+
+    internal static readonly Flag[] TrainFlags =
+    [
+        new("preset", "paper (227 crops of 256 images) or small (28 crops of 32 images)", "small"),
+        new("data", "IDX folder or an ImageNet-style folder with train/ and val/", "data/fashion-mnist"),
+        new("run-dir", "where checkpoints, metrics.csv, the curve and model.onnx go (default runs/<preset>-<time>)"),
+        new("epochs", "epochs to train (default 10 for small, 90 for paper)"),
+        new("batch-size", "mini-batch size", "128"),
+        new("lr", "initial learning rate ε", "0.01"),
+        new("momentum", "momentum μ", "0.9"),
+        new("weight-decay", "weight decay λ", "0.0005"),
+        new("patience", "epochs without validation improvement before ε ÷ 10", "2"),
+        new("max-lr-drops", "how many times ε may be divided by 10", "3"),
+        new("seed", "seed for weights, shuffling, crops, colour noise and dropout", "1"),
+        new("init", "kaiming or paper (N(0, 0.01), biases 1 in conv2/4/5, fc6/7)", "kaiming"),
+        new("activation", "relu or tanh", "relu"),
+        new("lrn", "local response normalisation after conv1 and conv2", IsSwitch: true),
+        new("overlapping-pooling", "3×3 stride-2 pooling (off: 2×2 stride 2)", IsSwitch: true),
+        new("one-tower", "one tower with half the kernels instead of two", IsSwitch: true),
+        new("dropout", "dropout probability on fc6 and fc7", "0.5"),
+        new("pca-lighting", "PCA colour augmentation (3-channel data)", IsSwitch: true),
+        new("augment", "random crops and flips (off: centre crops)", IsSwitch: true),
+        new("channels", "channels for image folders: 3 or 1", "3"),
+        new("train-limit", "use at most this many training images"),
+        new("eval-limit", "use at most this many validation/test images"),
+        new("max-steps", "stop after this many steps (smoke runs)"),
+        new("devices", "cpu, cuda, or one per tower: cuda:0,cuda:1", "cpu"),
+        new("threads", "TorchSharp threads (0: libtorch default)", "0"),
+        new("workers", "data-loading threads", "2"),
+        new("resume", "continue from the run folder's checkpoint", IsSwitch: true),
+        new("ten-crop", "ten-crop evaluation at the end", IsSwitch: true),
+        new("export", "write model.onnx at the end", IsSwitch: true),
+    ];
+
     /// <summary>Runs a command and returns the process exit code.</summary>
     /// <param name="args">Command-line arguments.</param>
     public static int Run(string[] args)
     {
-        Console.WriteLine(TorchSharp.torch.__version__);
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "train" => Train(args[1..]),
+                "evaluate" => Evaluate(args[1..]),
+                "export" => Export(args[1..]),
+                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: train, evaluate, export, prepare."),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NonFiniteLossException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Maps parsed flags to <see cref="TrainOptions"/>.</summary>
+    /// <param name="f">Parsed train flags.</param>
+    public static TrainOptions ParseTrainOptions(Flags f)
+    {
+        var preset = f.String("preset")!;
+        if (preset is not ("paper" or "small")) throw new UsageException($"--preset '{preset}': use paper or small.");
+        var d = new TrainOptions();
+        return new TrainOptions
+        {
+            Preset = preset,
+            Data = f.String("data")!,
+            RunDir = f.String("run-dir") ?? Path.Combine("runs", $"{preset}-{DateTime.Now:yyyyMMdd-HHmmss}"),
+            Epochs = f.Int("epochs") ?? (preset == "paper" ? 90 : 10),
+            BatchSize = Positive(f, "batch-size"),
+            LearningRate = f.Double("lr")!.Value,
+            Momentum = f.Double("momentum")!.Value,
+            WeightDecay = f.Double("weight-decay")!.Value,
+            Patience = f.Int("patience")!.Value,
+            MaxLearningRateDrops = f.Int("max-lr-drops")!.Value,
+            Seed = f.Int("seed")!.Value,
+            Init = Enum.TryParse<InitScheme>(f.String("init"), true, out var init) ? init : throw new UsageException($"--init '{f.String("init")}': use kaiming or paper."),
+            Activation = Enum.TryParse<Activation>(f.String("activation"), true, out var act) ? act : throw new UsageException($"--activation '{f.String("activation")}': use relu or tanh."),
+            Lrn = SwitchOr(f, "lrn", d.Lrn),
+            OverlappingPooling = SwitchOr(f, "overlapping-pooling", d.OverlappingPooling),
+            OneTower = SwitchOr(f, "one-tower", d.OneTower),
+            Dropout = f.Double("dropout")!.Value,
+            PcaLighting = SwitchOr(f, "pca-lighting", d.PcaLighting),
+            Augment = SwitchOr(f, "augment", d.Augment),
+            TrainLimit = f.Int("train-limit"),
+            ValLimit = f.Int("eval-limit"),
+            MaxSteps = f.Long("max-steps"),
+            Devices = f.String("devices")!,
+            Threads = f.Int("threads")!.Value,
+            Workers = Positive(f, "workers"),
+            Resume = SwitchOr(f, "resume", false),
+            TenCropAtEnd = SwitchOr(f, "ten-crop", d.TenCropAtEnd),
+            Export = SwitchOr(f, "export", d.Export),
+            Log = Console.Error,
+        };
+    }
+
+    private static bool SwitchOr(Flags f, string name, bool fallback) => f.String(name) == null ? fallback : f.Switch(name);
+
+    private static int Positive(Flags f, string name) =>
+        f.Int(name) is > 0 and var v ? v!.Value : throw new UsageException($"--{name} must be a positive whole number.");
+
+    private static int Train(string[] args)
+    {
+        var f = new Flags(args, TrainFlags);
+        if (f.Help) { Console.WriteLine(Flags.HelpText("usage: train [flags]", TrainFlags)); return 0; }
+        var o = ParseTrainOptions(f);
+        var data = TrainingData.Open(o.Data, AlexNetArchitecture.FromPreset(o.Preset, 1, 1).ResizeSize, f.Int("channels") ?? 3, o.TrainLimit, o.ValLimit);
+        Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
+                                (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // finish the step, save, exit 0
+            stop.Cancel();
+            Console.Error.WriteLine("\nCtrl-C: saving a checkpoint after this step…");
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        try
+        {
+            using var trainer = new Trainer(o, data);
+            Console.Error.WriteLine($"model: {trainer.Architecture.Preset}, {trainer.Model.ParameterCount:N0} parameters, {trainer.Architecture.Towers} tower(s); run folder {o.RunDir}");
+            var result = trainer.Run(stop.Token);
+            Console.WriteLine($"checkpoint: {Path.GetFullPath(result.CheckpointPath)}");
+            Console.WriteLine($"metrics:    {Path.GetFullPath(Path.Combine(o.RunDir, "metrics.csv"))}");
+            Console.WriteLine($"curve:      {Path.GetFullPath(Path.Combine(o.RunDir, "training-curve.png"))}");
+            if (result.OnnxPath != null) Console.WriteLine($"model:      {Path.GetFullPath(result.OnnxPath)}");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static readonly Flag[] EvaluateFlags =
+    [
+        new("checkpoint", "checkpoint file or run folder"),
+        new("data", "dataset folder (IDX or ImageNet-style)", "data/fashion-mnist"),
+        new("split", "test or val", "test"),
+        new("eval-limit", "use at most this many images"),
+        new("batch-size", "images per forward pass", "64"),
+        new("workers", "data-loading threads", "2"),
+    ];
+
+    private static int Evaluate(string[] args)
+    {
+        var f = new Flags(args, EvaluateFlags);
+        if (f.Help) { Console.WriteLine(Flags.HelpText("usage: evaluate --checkpoint <file|run folder> [flags]", EvaluateFlags)); return 0; }
+        var path = f.String("checkpoint") ?? throw new UsageException("--checkpoint is required.");
+        using var trained = TrainedModel.Load(path);
+        var a = trained.Architecture;
+        var data = TrainingData.Open(f.String("data")!, a.ResizeSize, a.InputChannels, evalLimit: f.Int("eval-limit"));
+        var set = f.String("split") == "val" ? data.Validation : data.Test ?? data.Validation;
+        int batch = Positive(f, "batch-size"), workers = Positive(f, "workers");
+        var centre = Evaluator.Evaluate(trained.Model, set, trained.Mean, CropMode.Centre, batch, workers);
+        var ten = Evaluator.Evaluate(trained.Model, set, trained.Mean, CropMode.TenCrop, Math.Max(1, batch / 10), workers);
+        Console.WriteLine($"{set.Count} images");
+        Console.WriteLine($"centre crop: top-1 error {centre.Top1Error:P2}, top-5 error {centre.Top5Error:P2} (accuracy {1 - centre.Top1Error:P2})");
+        Console.WriteLine($"ten-crop:    top-1 error {ten.Top1Error:P2}, top-5 error {ten.Top5Error:P2} (accuracy {1 - ten.Top1Error:P2})");
+        return 0;
+    }
+
+    private static readonly Flag[] ExportFlags =
+    [
+        new("checkpoint", "checkpoint file or run folder"),
+        new("output", "destination .onnx (default: model.onnx beside the checkpoint)"),
+    ];
+
+    private static int Export(string[] args)
+    {
+        var f = new Flags(args, ExportFlags);
+        if (f.Help) { Console.WriteLine(Flags.HelpText("usage: export --checkpoint <file|run folder> [--output model.onnx]", ExportFlags)); return 0; }
+        var path = f.String("checkpoint") ?? throw new UsageException("--checkpoint is required.");
+        using var trained = TrainedModel.Load(path);
+        var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var output = f.String("output") ?? Path.Combine(folder, "model.onnx");
+        AlexNet.Training.Export.ModelExport.Write(trained, output);
+        Console.WriteLine($"model: {Path.GetFullPath(output)}");
         return 0;
     }
 }

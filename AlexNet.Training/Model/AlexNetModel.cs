@@ -142,6 +142,32 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
         return (fc8.forward(x), x);
     }
 
+    /// <summary>The weights in the merged (both towers concatenated) form the ONNX graph uses.</summary>
+    public AlexNetWeights ToMergedWeights()
+    {
+        var w = new AlexNetWeights();
+        void Add(string name, IEnumerable<Tensor> parts)
+        {
+            using var merged = cat(parts.Select(p => p.detach().cpu()).ToArray(), 0);
+            w[name] = new WeightTensor(merged.shape.Select(d => (int)d).ToArray(), merged.data<float>().ToArray());
+        }
+        var towers = Towers;
+        for (int i = 0; i < 5; i++)
+        {
+            Add($"conv{i + 1}.weight", towers.Select(t => t.Conv(i).weight!));
+            Add($"conv{i + 1}.bias", towers.Select(t => t.Conv(i).bias!));
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            Add($"fc{i + 6}.weight", towers.Select(t => t.Fc(i).weight!));
+            Add($"fc{i + 6}.bias", towers.Select(t => t.Fc(i).bias!));
+        }
+        Add("fc8.weight", [fc8.weight!]);
+        Add("fc8.bias", [fc8.bias!]);
+        w.Validate(Architecture);
+        return w;
+    }
+
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 }

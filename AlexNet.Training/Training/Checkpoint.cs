@@ -19,6 +19,10 @@ public static class Checkpoint
 {
     private static readonly byte[] Magic = "ALXNCKPT"u8.ToArray();
     private const int FormatVersion = 1;
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>Writes a checkpoint atomically.</summary>
     /// <param name="path">Destination file.</param>
@@ -39,7 +43,7 @@ public static class Checkpoint
                 {
                     w.Write(Magic);
                     w.Write(FormatVersion);
-                    var json = JsonSerializer.SerializeToUtf8Bytes(state);
+                    var json = JsonSerializer.SerializeToUtf8Bytes(state, Json);
                     w.Write(json.Length);
                     w.Write(json);
                     var list = tensors.ToList();
@@ -88,7 +92,7 @@ public static class Checkpoint
         int version = r.ReadInt32();
         if (version != FormatVersion)
             throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this build reads {FormatVersion}.");
-        var state = JsonSerializer.Deserialize<T>(r.ReadBytes(r.ReadInt32()))
+        var state = JsonSerializer.Deserialize<T>(r.ReadBytes(r.ReadInt32()), Json)
                     ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty state block.");
         var tensors = new Dictionary<string, StoredTensor>();
         int count = r.ReadInt32();

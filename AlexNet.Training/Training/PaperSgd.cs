@@ -42,7 +42,7 @@ public sealed class PaperSgd : IDisposable
         {
             if (w.grad is null) continue;
             var v = velocity[name];
-            v.mul_(Momentum).sub_(w, alpha: WeightDecay * LearningRate).sub_(w.grad, alpha: LearningRate);
+            v.mul_(Momentum).add_(w, alpha: -WeightDecay * LearningRate).add_(w.grad, alpha: -LearningRate);
             w.add_(v);
         }
     }

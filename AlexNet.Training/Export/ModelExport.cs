@@ -1,0 +1,45 @@
+using AlexNet.Onnx.Export;
+using AlexNet.Onnx.Metadata;
+using AlexNet.Training.Data;
+using AlexNet.Training.Model;
+using AlexNet.Training.Training;
+
+namespace AlexNet.Training.Export;
+
+/// <summary>Writes a trained model as a self-describing model.onnx through AlexNet.Onnx.</summary>
+public static class ModelExport
+{
+    /// <summary>Exports weights, labels, the mean image and a training summary.</summary>
+    /// <param name="model">The network (any placement).</param>
+    /// <param name="mean">Training-set mean image, stored in the file so apps subtract the same.</param>
+    /// <param name="labels">Class names in label order.</param>
+    /// <param name="path">Destination .onnx (written atomically).</param>
+    /// <param name="training">Dataset, epochs and measured errors, if known.</param>
+    public static void Write(AlexNetModel model, MeanImage mean, IReadOnlyList<string> labels, string path, TrainingSummary? training = null)
+    {
+        var arch = model.Architecture;
+        var metadata = ModelMetadata.ForArchitecture(arch, labels,
+            PixelMean.Image(arch.InputChannels, arch.ResizeSize, mean.Values.ToArray()), pixelScale: 1f, training: training);
+        AlexNetOnnxWriter.Write(path, arch, model.ToMergedWeights(), metadata);
+    }
+
+    /// <summary>Exports a checkpoint's model.</summary>
+    /// <param name="trained">Model rebuilt from a checkpoint.</param>
+    /// <param name="path">Destination .onnx.</param>
+    /// <param name="test">Final evaluation to record, if any.</param>
+    public static void Write(TrainedModel trained, string path, FinalEvaluation? test = null) =>
+        Write(trained.Model, trained.Mean, trained.State.ClassNames, path, Summary(trained.State, test));
+
+    /// <summary>The training summary stored in the model's metadata.</summary>
+    /// <param name="state">Training state.</param>
+    /// <param name="test">Final evaluation, if any.</param>
+    public static TrainingSummary Summary(TrainingState state, FinalEvaluation? test)
+    {
+        var best = test?.TenCrop ?? test?.CentreCrop;
+        var notes = test == null ? null
+            : $"{test.Dataset}: centre crop top-1 error {test.CentreCrop.Top1Error:P2}" +
+              (test.TenCrop != null ? $", ten-crop top-1 error {test.TenCrop.Top1Error:P2}" : "") + $"; seed {state.Options.Seed}";
+        return new TrainingSummary(Path.GetFileName(Path.GetFullPath(state.Options.Data).TrimEnd('/')), state.CompletedEpochs,
+            best?.Top1Error, best?.Top5Error, notes);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace AlexNet.Training.Training;
+
+/// <summary>One row of metrics.csv.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="LearningRate">ε used during the epoch.</param>
+/// <param name="TrainLoss">Mean cross-entropy over the epoch's batches.</param>
+/// <param name="TrainError">Top-1 error on the (augmented) training batches.</param>
+/// <param name="ValError">Top-1 validation error, centre crop.</param>
+/// <param name="ValTop5Error">Top-5 validation error, centre crop.</param>
+/// <param name="Seconds">Wall time of the epoch's training steps.</param>
+/// <param name="ImagesPerSecond">Training throughput.</param>
+public sealed record EpochMetrics(int Epoch, double LearningRate, double TrainLoss, double TrainError,
+    double ValError, double ValTop5Error, double Seconds, double ImagesPerSecond)
+{
+    /// <summary>CSV header matching <see cref="ToCsv"/>.</summary>
+    public const string CsvHeader = "epoch,learning_rate,train_loss,train_error,val_error,val_top5_error,seconds,images_per_second";
+
+    /// <summary>The row as CSV (invariant culture).</summary>
+    public string ToCsv() => string.Join(",", new object[] { Epoch, LearningRate, TrainLoss, TrainError, ValError, ValTop5Error, Seconds, ImagesPerSecond }
+        .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+
+    /// <summary>Writes metrics.csv atomically.</summary>
+    /// <param name="path">Destination.</param>
+    /// <param name="rows">Rows in epoch order.</param>
+    public static void WriteCsv(string path, IEnumerable<EpochMetrics> rows)
+    {
+        var tmp = path + ".tmp";
+        File.WriteAllLines(tmp, new[] { CsvHeader }.Concat(rows.Select(r => r.ToCsv())));
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,83 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Model;
+
+namespace AlexNet.Training.Training;
+
+/// <summary>Every knob of a training run; the CLI maps one flag to each (section 5's values are the defaults).</summary>
+public sealed record TrainOptions
+{
+    /// <summary>paper or small.</summary>
+    public string Preset { get; init; } = "small";
+    /// <summary>Dataset folder: IDX files (Fashion-MNIST layout) or an ImageNet-style train/val tree.</summary>
+    public string Data { get; init; } = "data/fashion-mnist";
+    /// <summary>Run folder for checkpoints, metrics.csv, curves and the exported model.</summary>
+    public string RunDir { get; init; } = "runs/latest";
+    /// <summary>Epochs (90 for the paper preset).</summary>
+    public int Epochs { get; init; } = 90;
+    /// <summary>Mini-batch size (128).</summary>
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Initial learning rate ε (0.01).</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Momentum μ (0.9).</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>Weight decay λ (0.0005).</summary>
+    public double WeightDecay { get; init; } = 0.0005;
+    /// <summary>Epochs without validation improvement before the rate is divided by 10.</summary>
+    public int Patience { get; init; } = 2;
+    /// <summary>How many times the rate may drop (3).</summary>
+    public int MaxLearningRateDrops { get; init; } = 3;
+    /// <summary>Seed for weights, shuffling, crops, PCA colour and dropout.</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>Weight initialisation. Kaiming by default: the paper's N(0, 0.01) left the small net at chance here (DESIGN.md).</summary>
+    public InitScheme Init { get; init; } = InitScheme.Kaiming;
+    /// <summary>Non-linearity.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+    /// <summary>Local response normalisation after conv1 and conv2.</summary>
+    public bool Lrn { get; init; } = true;
+    /// <summary>Overlapping 3/2 pooling (true) or 2/2 (false).</summary>
+    public bool OverlappingPooling { get; init; } = true;
+    /// <summary>One tower with half the kernels instead of two.</summary>
+    public bool OneTower { get; init; }
+    /// <summary>Dropout probability on fc6 and fc7.</summary>
+    public double Dropout { get; init; } = 0.5;
+    /// <summary>PCA colour augmentation (3-channel data only).</summary>
+    public bool PcaLighting { get; init; } = true;
+    /// <summary>Random crops and flips while training (off gives centre crops).</summary>
+    public bool Augment { get; init; } = true;
+    /// <summary>Use at most this many training images (a subset, for quick runs).</summary>
+    public int? TrainLimit { get; init; }
+    /// <summary>Use at most this many validation/test images.</summary>
+    public int? ValLimit { get; init; }
+    /// <summary>Stop after this many optimisation steps in total (tests, smoke runs).</summary>
+    public long? MaxSteps { get; init; }
+    /// <summary>Devices: "cpu", "cuda", or one per tower such as "cuda:0,cuda:1".</summary>
+    public string Devices { get; init; } = "cpu";
+    /// <summary>TorchSharp intra-op threads; 0 keeps libtorch's default.</summary>
+    public int Threads { get; init; }
+    /// <summary>Data-loading worker threads.</summary>
+    public int Workers { get; init; } = 2;
+    /// <summary>Continue from the run folder's checkpoint.</summary>
+    public bool Resume { get; init; }
+    /// <summary>Evaluate with ten crops after the last epoch (the paper's test-time averaging).</summary>
+    public bool TenCropAtEnd { get; init; } = true;
+    /// <summary>Export model.onnx into the run folder when training ends.</summary>
+    public bool Export { get; init; } = true;
+    /// <summary>Progress output; null is silent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TextWriter? Log { get; init; }
+
+    /// <summary>The architecture these options describe for a dataset.</summary>
+    /// <param name="numClasses">Classes in the data.</param>
+    /// <param name="channels">Image channels in the data.</param>
+    public AlexNetArchitecture Architecture(int numClasses, int channels)
+    {
+        var a = AlexNetArchitecture.FromPreset(Preset, numClasses, channels) with
+        {
+            Activation = Activation,
+            Lrn = Lrn ? new LrnSettings() : null,
+            Dropout = Dropout,
+        };
+        if (!OverlappingPooling) a = a with { PoolKernel = 2, PoolStride = 2 };
+        return OneTower ? a.AsOneTower() : a;
+    }
+}

@@ -1,0 +1,41 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Data;
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+
+namespace AlexNet.Training.Training;
+
+/// <summary>A model rebuilt from a checkpoint, with what it needs to score images.</summary>
+/// <param name="Model">The network, in eval mode, on the CPU.</param>
+/// <param name="Mean">Training-set mean image.</param>
+/// <param name="State">The checkpoint's training state.</param>
+public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingState State) : IDisposable
+{
+    /// <summary>The architecture.</summary>
+    public AlexNetArchitecture Architecture => Model.Architecture;
+
+    /// <summary>Loads a checkpoint written by <see cref="Trainer"/>.</summary>
+    /// <param name="path">Checkpoint file, or a run folder holding checkpoint.ckpt.</param>
+    public static TrainedModel Load(string path)
+    {
+        if (Directory.Exists(path)) path = Path.Combine(path, Trainer.CheckpointFile);
+        var (state, tensors) = Checkpoint.Load<TrainingState>(path);
+        var arch = state.Options.Architecture(state.ClassNames.Length, state.Channels);
+        var model = new AlexNetModel(arch);
+        using (no_grad())
+        {
+            foreach (var (name, p) in model.named_parameters())
+            {
+                if (!tensors.TryGetValue("model." + name, out var s) || !s.Shape.SequenceEqual(p.shape))
+                    throw new InvalidDataException($"Checkpoint '{path}' lacks parameter '{name}' with shape [{string.Join(", ", p.shape)}].");
+                p.copy_(tensor(s.Data, s.Shape));
+            }
+        }
+        model.eval();
+        var mean = new MeanImage(arch.InputChannels, arch.ResizeSize, tensors["data.mean"].Data);
+        return new TrainedModel(model, mean, state);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}

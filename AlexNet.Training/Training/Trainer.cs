@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Data;
+using AlexNet.Training.Export;
+using AlexNet.Training.Model;
+using AlexNet.Training.Reporting;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AlexNet.Training.Training;
+
+/// <summary>Raised when the loss becomes NaN or infinite; the last good checkpoint is kept.</summary>
+/// <param name="message">What happened and where.</param>
+public sealed class NonFiniteLossException(string message) : Exception(message);
+
+/// <summary>How a run ended.</summary>
+/// <param name="State">Final state (also in the checkpoint).</param>
+/// <param name="Interrupted">True when stopped by a cancellation (Ctrl-C) or the step limit before all epochs ran.</param>
+/// <param name="CheckpointPath">The checkpoint written last.</param>
+/// <param name="Test">Final evaluation on the test/validation data, when the run completed.</param>
+/// <param name="OnnxPath">The exported model.onnx, when exported.</param>
+public sealed record TrainResult(TrainingState State, bool Interrupted, string CheckpointPath, FinalEvaluation? Test, string? OnnxPath = null);
+
+/// <summary>Centre-crop and ten-crop errors on the held-out data at the end of training.</summary>
+/// <param name="Dataset">Which data (test or val).</param>
+/// <param name="CentreCrop">Single centre crop.</param>
+/// <param name="TenCrop">Ten crops averaged, when asked.</param>
+public sealed record FinalEvaluation(string Dataset, EvaluationResult CentreCrop, EvaluationResult? TenCrop);
+
+/// <summary>
+/// Trains an <see cref="AlexNetModel"/> as section 5 describes: SGD with momentum and weight decay, random
+/// crops, flips and PCA colour noise, the rate divided by 10 on validation plateaus, a checkpoint every
+/// epoch. Deterministic given the seed: shuffling, crops and colour noise derive from (seed, epoch, image),
+/// dropout from (seed, step), so a resumed run repeats the uninterrupted one exactly.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    /// <summary>File name of the checkpoint inside the run folder.</summary>
+    public const string CheckpointFile = "checkpoint.ckpt";
+
+    private readonly TrainOptions o;
+    private readonly TrainingData data;
+    private readonly AlexNetArchitecture arch;
+    private readonly AlexNetModel model;
+    private readonly PaperSgd sgd;
+    private readonly MeanImage mean;
+    private readonly PcaLighting? pca;
+    private readonly Device device;
+    private TrainingState state;
+
+    /// <summary>The model being trained.</summary>
+    public AlexNetModel Model => model;
+    /// <summary>The training set's mean image (subtracted from every input).</summary>
+    public MeanImage Mean => mean;
+    /// <summary>The architecture.</summary>
+    public AlexNetArchitecture Architecture => arch;
+    /// <summary>Current state.</summary>
+    public TrainingState State => state;
+
+    /// <summary>Builds or resumes a run.</summary>
+    /// <param name="options">Run options; with Resume, the stored options win except Epochs, MaxSteps and Log.</param>
+    /// <param name="data">Training, validation and test data.</param>
+    public Trainer(TrainOptions options, TrainingData data)
+    {
+        this.data = data;
+        var ckpt = Path.Combine(options.RunDir, CheckpointFile);
+        Dictionary<string, StoredTensor>? stored = null;
+        if (options.Resume)
+        {
+            if (!File.Exists(ckpt)) throw new FileNotFoundException($"--resume: no checkpoint at '{ckpt}'.", ckpt);
+            (state, stored) = Checkpoint.Load<TrainingState>(ckpt);
+            o = state.Options with { Epochs = options.Epochs, MaxSteps = options.MaxSteps, Log = options.Log, RunDir = options.RunDir, Resume = true };
+            if (!state.ClassNames.SequenceEqual(data.Train.ClassNames))
+                throw new InvalidDataException($"Checkpoint '{ckpt}' was trained on classes [{string.Join(", ", state.ClassNames.Take(5))}…], the data has [{string.Join(", ", data.Train.ClassNames.Take(5))}…].");
+        }
+        else
+        {
+            o = options;
+            state = new TrainingState { Options = o, ClassNames = data.Train.ClassNames.ToArray(), Channels = data.Train.Channels, LearningRate = o.LearningRate };
+        }
+
+        if (o.Threads > 0) torch.set_num_threads(o.Threads);
+        arch = o.Architecture(data.Train.ClassNames.Count, data.Train.Channels);
+        if (data.Train.Size != arch.ResizeSize)
+            throw new InvalidDataException($"The {arch.Preset} preset reads {arch.ResizeSize}-px prepared images; the data gives {data.Train.Size} px.");
+        random.manual_seed(o.Seed);
+        model = new AlexNetModel(arch, o.Init);
+        var devices = DevicePlacement.Parse(o.Devices, arch.Towers);
+        model.PlaceTowers(devices);
+        device = devices[0];
+
+        if (stored != null)
+        {
+            LoadParameters(stored);
+            mean = new MeanImage(arch.InputChannels, arch.ResizeSize, stored["data.mean"].Data);
+            pca = stored.TryGetValue("data.pca", out var p) ? PcaLighting.FromPacked(p.Data) : null;
+        }
+        else
+        {
+            mean = MeanImage.Compute(data.Train);
+            pca = o.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train, seed: o.Seed) : null;
+        }
+        sgd = new PaperSgd(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), state.LearningRate, o.Momentum, o.WeightDecay);
+        if (stored != null) LoadVelocities(stored);
+    }
+
+    /// <summary>Trains until the epochs are done, the step limit is hit, or <paramref name="stop"/> fires.</summary>
+    /// <param name="stop">Cancelled by Ctrl-C: the current step finishes, a checkpoint is written, and the run returns.</param>
+    public TrainResult Run(CancellationToken stop = default)
+    {
+        Directory.CreateDirectory(o.RunDir);
+        var ckpt = Path.Combine(o.RunDir, CheckpointFile);
+        var schedule = new PlateauSchedule
+        {
+            Patience = o.Patience, MaxDrops = o.MaxLearningRateDrops,
+            BestError = state.BestValError, EpochsSinceImprovement = state.EpochsSinceImprovement, Drops = state.LearningRateDrops,
+        };
+        var log = o.Log;
+        for (int epoch = state.CompletedEpochs; epoch < o.Epochs; epoch++)
+        {
+            var order = EpochOrder(data.Train.Count, o.Seed, epoch);
+            int batches = (order.Length + o.BatchSize - 1) / o.BatchSize;
+            var sums = state.PartialEpoch.ToArray(); // loss·n, wrong, seen, seconds
+            var progress = new ProgressBar(log, $"epoch {epoch + 1}/{o.Epochs}", batches, o.BatchSize);
+            var mode = o.Augment ? CropMode.Random : CropMode.Centre;
+            using var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], o.BatchSize, mode,
+                arch.InputSize, mean, pca, o.Seed, epoch, o.Workers);
+            int b = state.BatchInEpoch;
+            var clock = Stopwatch.StartNew();
+            foreach (var batch in loader)
+            {
+                var (loss, wrong) = Step(batch, state.Step);
+                sums[0] += loss * batch.Count; sums[1] += wrong; sums[2] += batch.Count;
+                b++;
+                state = state with { Step = state.Step + 1, BatchInEpoch = b };
+                progress.Report(b, sums[0] / sums[2], sums[1] / sums[2]);
+                bool limit = o.MaxSteps is { } max && state.Step >= max;
+                if ((stop.IsCancellationRequested || limit) && b < batches)
+                {
+                    sums[3] += clock.Elapsed.TotalSeconds;
+                    state = state with { PartialEpoch = sums, LearningRate = sgd.LearningRate };
+                    Save(ckpt);
+                    progress.Finish();
+                    log?.WriteLine($"{(limit ? "step limit reached" : "interrupted")}: checkpoint saved at epoch {epoch + 1}, batch {b}/{batches} -> {ckpt}");
+                    return new TrainResult(state, true, ckpt, null);
+                }
+            }
+            sums[3] += clock.Elapsed.TotalSeconds;
+            progress.Finish();
+
+            var val = Evaluator.Evaluate(model, data.Validation, mean, CropMode.Centre, o.BatchSize, o.Workers);
+            var row = new EpochMetrics(epoch + 1, sgd.LearningRate, sums[0] / sums[2], sums[1] / sums[2], val.Top1Error, val.Top5Error,
+                sums[3], sums[2] / Math.Max(sums[3], 1e-9));
+            double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
+            if (nextLr != sgd.LearningRate) log?.WriteLine($"validation error stopped improving: learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
+            sgd.LearningRate = nextLr;
+            state = state with
+            {
+                CompletedEpochs = epoch + 1, BatchInEpoch = 0, PartialEpoch = [0, 0, 0, 0], LearningRate = nextLr,
+                BestValError = schedule.BestError, EpochsSinceImprovement = schedule.EpochsSinceImprovement, LearningRateDrops = schedule.Drops,
+                History = [.. state.History, row],
+            };
+            Save(ckpt);
+            EpochMetrics.WriteCsv(Path.Combine(o.RunDir, "metrics.csv"), state.History);
+            TrainingCurve.Write(Path.Combine(o.RunDir, "training-curve.png"), state.History);
+            log?.WriteLine($"epoch {epoch + 1}: loss {row.TrainLoss:F4}, train error {row.TrainError:P2}, val error {row.ValError:P2} (top-5 {row.ValTop5Error:P2}), {row.ImagesPerSecond:F0} images/s");
+            if (stop.IsCancellationRequested || (o.MaxSteps is { } m && state.Step >= m))
+                return new TrainResult(state, epoch + 1 < o.Epochs, ckpt, null);
+        }
+
+        var heldOut = data.Test ?? data.Validation;
+        var centre = Evaluator.Evaluate(model, heldOut, mean, CropMode.Centre, o.BatchSize, o.Workers);
+        var ten = o.TenCropAtEnd ? Evaluator.Evaluate(model, heldOut, mean, CropMode.TenCrop, Math.Max(1, o.BatchSize / 10), o.Workers) : null;
+        var final = new FinalEvaluation(data.Test != null ? "test" : "val", centre, ten);
+        log?.WriteLine($"{final.Dataset}: centre crop top-1 error {centre.Top1Error:P2}, top-5 {centre.Top5Error:P2}" +
+                       (ten != null ? $"; ten-crop top-1 error {ten.Top1Error:P2}, top-5 {ten.Top5Error:P2}" : ""));
+        string? onnx = null;
+        if (o.Export)
+        {
+            onnx = Path.Combine(o.RunDir, "model.onnx");
+            ModelExport.Write(model, mean, state.ClassNames, onnx, ModelExport.Summary(state, final));
+            log?.WriteLine($"exported {onnx}");
+        }
+        return new TrainResult(state, false, ckpt, final, onnx);
+    }
+
+    private (double Loss, long Wrong) Step(Batch batch, long step)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(o.Seed * 1_000_003L + step); // dropout masks depend on (seed, step) only
+        model.train();
+        var x = tensor(batch.Images, [batch.Count, arch.InputChannels, arch.InputSize, arch.InputSize]).to(device);
+        var y = tensor(batch.Labels.Select(l => (long)l).ToArray()).to(device);
+        var logits = model.forward(x);
+        var loss = F.cross_entropy(logits, y);
+        sgd.ZeroGrad();
+        float value = loss.item<float>();
+        if (!float.IsFinite(value))
+            throw new NonFiniteLossException($"The loss became {value} at step {step + 1} (learning rate {sgd.LearningRate:g3}); stopped. " +
+                $"The last good checkpoint in '{o.RunDir}' is kept; try a lower --lr.");
+        loss.backward();
+        sgd.Step();
+        long wrong = logits.argmax(1).ne(y).sum().item<long>();
+        return (value, wrong);
+    }
+
+    /// <summary>The training images' order in an epoch: a permutation seeded by (seed, epoch).</summary>
+    /// <param name="count">Images.</param>
+    /// <param name="seed">Run seed.</param>
+    /// <param name="epoch">0-based epoch.</param>
+    public static int[] EpochOrder(int count, int seed, int epoch)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(HashCode.Combine(seed, epoch, 0x5EED)).Shuffle(order);
+        return order;
+    }
+
+    /// <summary>Writes the checkpoint (weights, velocities, mean, PCA, state) atomically.</summary>
+    /// <param name="path">Destination.</param>
+    public void Save(string path)
+    {
+        var tensors = new List<KeyValuePair<string, StoredTensor>>();
+        foreach (var (name, p) in model.named_parameters()) tensors.Add(new("model." + name, Store(p)));
+        foreach (var (name, v) in sgd.Velocity) tensors.Add(new("velocity." + name, Store(v)));
+        tensors.Add(new("data.mean", new StoredTensor([mean.Values.Length], mean.Values)));
+        if (pca != null) tensors.Add(new("data.pca", new StoredTensor([12], pca.Pack())));
+        Checkpoint.Save(path, state, tensors);
+    }
+
+    private static StoredTensor Store(Tensor t) => new(t.shape, t.detach().cpu().data<float>().ToArray());
+
+    private void LoadParameters(Dictionary<string, StoredTensor> stored)
+    {
+        using var _ = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (!stored.TryGetValue("model." + name, out var s))
+                throw new InvalidDataException($"Checkpoint lacks parameter '{name}'.");
+            if (!s.Shape.SequenceEqual(p.shape))
+                throw new InvalidDataException($"Checkpoint parameter '{name}' has shape [{string.Join(", ", s.Shape)}], the model needs [{string.Join(", ", p.shape)}].");
+            p.copy_(tensor(s.Data, s.Shape));
+        }
+    }
+
+    private void LoadVelocities(Dictionary<string, StoredTensor> stored)
+    {
+        using var _ = no_grad();
+        foreach (var (name, v) in sgd.Velocity)
+            if (stored.TryGetValue("velocity." + name, out var s)) v.copy_(tensor(s.Data, s.Shape));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        sgd.Dispose();
+        model.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using AlexNet.Training.Data;
+
+namespace AlexNet.Training.Training;
+
+/// <summary>
+/// The three splits a run uses. For IDX data (Fashion-MNIST) the last <see cref="IdxValidationImages"/> training
+/// images are held out as validation for the learning-rate schedule, so the test set is only used for the
+/// final figures; an ImageNet-style tree brings its own val/ folder, which serves both purposes as in the paper.
+/// </summary>
+/// <param name="Name">Dataset name for metadata and logs.</param>
+/// <param name="Train">Training images.</param>
+/// <param name="Validation">Images that drive the schedule.</param>
+/// <param name="Test">Held-out test images, when the data has a separate test split.</param>
+public sealed record TrainingData(string Name, IImageDataset Train, IImageDataset Validation, IImageDataset? Test)
+{
+    /// <summary>Training images held out for validation from IDX data.</summary>
+    public const int IdxValidationImages = 5000;
+
+    /// <summary>Opens a dataset folder prepared to the given side.</summary>
+    /// <param name="folder">IDX folder (train-images-idx3-ubyte[.gz] …) or a folder with train/ and val/.</param>
+    /// <param name="size">Prepared image side (the architecture's resize size).</param>
+    /// <param name="channels">Channels wanted for image folders (3, or 1 for grayscale).</param>
+    /// <param name="trainLimit">Use at most this many training images.</param>
+    /// <param name="evalLimit">Use at most this many validation and test images.</param>
+    public static TrainingData Open(string folder, int size, int channels = 3, int? trainLimit = null, int? evalLimit = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Dataset folder '{folder}' does not exist.");
+        if (Directory.EnumerateFiles(folder, "train-images-idx3-ubyte*").Any())
+        {
+            var all = FashionMnist.Train(folder, size);
+            int trainCount = all.Count - IdxValidationImages;
+            var train = Subset.Of(all, 0, Math.Min(trainLimit ?? trainCount, trainCount));
+            var val = Subset.Of(all, trainCount, Math.Min(evalLimit ?? IdxValidationImages, IdxValidationImages));
+            var test = FashionMnist.Test(folder, size, evalLimit);
+            return new TrainingData(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), train, val, test);
+        }
+        var trainDir = Path.Combine(folder, "train");
+        var valDir = Path.Combine(folder, "val");
+        if (!Directory.Exists(trainDir) || !Directory.Exists(valDir))
+            throw new DirectoryNotFoundException($"'{folder}' holds neither IDX files (train-images-idx3-ubyte[.gz]) nor train/ and val/ folders.");
+        var options = new ImageFolderOptions { Size = size, Channels = channels };
+        var trainSet = ImageFolderDataset.Open(trainDir, options);
+        var valSet = ImageFolderDataset.Open(valDir, options with { ClassNames = trainSet.ClassNames });
+        return new TrainingData(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')),
+            trainLimit is { } t ? Subset.Of(trainSet, 0, Math.Min(t, trainSet.Count)) : trainSet,
+            evalLimit is { } e ? Subset.Of(valSet, 0, Math.Min(e, valSet.Count)) : valSet, null);
+    }
+
+    // A contiguous range of another dataset.
+    private sealed class Subset(IImageDataset inner, int start, int count) : IImageDataset
+    {
+        public static IImageDataset Of(IImageDataset inner, int start, int count) =>
+            start == 0 && count == inner.Count ? inner : new Subset(inner, start, count);
+        public int Count => count;
+        public int Channels => inner.Channels;
+        public int Size => inner.Size;
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public int GetLabel(int index) => inner.GetLabel(start + Check(index));
+        public void ReadImage(int index, Span<float> dest) => inner.ReadImage(start + Check(index), dest);
+        private int Check(int index) => (uint)index < (uint)count ? index : throw new ArgumentOutOfRangeException(nameof(index));
+    }
+}

@@ -1,0 +1,74 @@
+using AlexNet.Training.Training;
+
+namespace AlexNet.Training.Tests.Training;
+
+[TestClass]
+public sealed class CheckpointTests
+{
+    private sealed record State(int Epoch, double Best);
+
+    private static string TempFile() => Path.Combine(Path.GetTempPath(), $"alexnet-ckpt-{Guid.NewGuid():N}", "c.ckpt");
+
+    private static KeyValuePair<string, StoredTensor>[] Tensors() =>
+        [new("a", new StoredTensor([2, 3], [1, 2, 3, 4, 5, 6])), new("b", new StoredTensor([1], [float.Epsilon]))];
+
+    [TestMethod]
+    public void CheckpointRoundTripsStateAndTensorsExactly()
+    {
+        var path = TempFile();
+        Checkpoint.Save(path, new State(4, double.PositiveInfinity), Tensors());
+        var (state, tensors) = Checkpoint.Load<State>(path);
+        Assert.AreEqual(new State(4, double.PositiveInfinity), state);
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, tensors["a"].Shape);
+        CollectionAssert.AreEqual(new float[] { 1, 2, 3, 4, 5, 6 }, tensors["a"].Data);
+        Assert.AreEqual(float.Epsilon, tensors["b"].Data[0]);
+        Assert.AreEqual(1, Directory.GetFiles(Path.GetDirectoryName(path)!).Length, "no temporary file left behind");
+    }
+
+    [TestMethod]
+    public void TruncatedCheckpointIsRefusedWithAMessageNamingTheFile()
+    {
+        var path = TempFile();
+        Checkpoint.Save(path, new State(1, 0.5), Tensors());
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 9)]);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load<State>(path));
+        StringAssert.Contains(e.Message, path);
+        StringAssert.Contains(e.Message, "truncated or corrupt");
+    }
+
+    [TestMethod]
+    public void FlippedByteInsideACheckpointIsDetected()
+    {
+        var path = TempFile();
+        Checkpoint.Save(path, new State(1, 0.5), Tensors());
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+        Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load<State>(path));
+    }
+
+    [TestMethod]
+    public void NonCheckpointFileIsRefusedAsNotACheckpoint()
+    {
+        var path = TempFile();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "this is a text file, not a checkpoint at all");
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load<State>(path));
+        StringAssert.Contains(e.Message, "not an AlexNet checkpoint");
+    }
+
+    [TestMethod]
+    public void FailedSaveLeavesThePreviousCheckpointIntact()
+    {
+        var path = TempFile();
+        Checkpoint.Save(path, new State(1, 0.5), Tensors());
+        var before = File.ReadAllBytes(path);
+        // A tensor whose data cannot be enumerated fails the write half-way.
+        var bad = new[] { new KeyValuePair<string, StoredTensor>("x", new StoredTensor([1], [1])) }
+            .Concat(Enumerable.Range(0, 1).Select<int, KeyValuePair<string, StoredTensor>>(_ => throw new IOException("disk full (simulated)")));
+        Assert.ThrowsExactly<IOException>(() => Checkpoint.Save(path, new State(2, 0.4), bad));
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(path));
+        Assert.AreEqual(1, Directory.GetFiles(Path.GetDirectoryName(path)!).Length, "the temporary file is removed");
+    }
+}
