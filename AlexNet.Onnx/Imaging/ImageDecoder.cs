@@ -32,7 +32,7 @@ public static class ImageDecoder
 
         using var stream = new MemoryStream(encoded, writable: false);
         using var codec = SKCodec.Create(stream, out var created)
-            ?? throw new ImageDecodeException(name, $"not a decodable image (SkiaSharp reads JPEG, PNG, WebP, BMP, GIF): {created}.");
+            ?? throw NotAnImage(name, created);
         CheckSize(codec.Info, name, options);
 
         // SKBitmap.Decode's choice of target, which MLImage inherits.
@@ -73,8 +73,7 @@ public static class ImageDecoder
         {
             using var stream = File.OpenRead(path);
             if (stream.Length == 0) throw new ImageDecodeException(path, "the file is empty (0 bytes).");
-            using var codec = SKCodec.Create(stream, out var created)
-                ?? throw new ImageDecodeException(path, $"not a decodable image (SkiaSharp reads JPEG, PNG, WebP, BMP, GIF): {created}.");
+            using var codec = SKCodec.Create(stream, out var created) ?? throw NotAnImage(path, created);
             CheckSize(codec.Info, path, options);
             return new ImageHeader(codec.Info.Width, codec.Info.Height, codec.EncodedFormat, codec.Info.ColorType == SKColorType.Gray8);
         }
@@ -101,6 +100,10 @@ public static class ImageDecoder
         FileNotFoundException or DirectoryNotFoundException => new ImageDecodeException(path, "the file does not exist.", e),
         _ => new ImageDecodeException(path, $"the file cannot be read: {e.Message}", e),
     };
+
+    private static ImageDecodeException NotAnImage(string name, SKCodecResult result) => new(name, result == SKCodecResult.IncompleteInput
+        ? "the file is truncated: it ends inside the image header."
+        : $"not a decodable image (SkiaSharp reads JPEG, PNG, WebP, BMP, GIF): {result}.");
 
     private static void CheckSize(SKImageInfo info, string name, ImageDecodeOptions options)
     {
