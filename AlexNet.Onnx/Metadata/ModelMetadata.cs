@@ -12,7 +12,7 @@ namespace AlexNet.Onnx.Metadata;
 /// is and how it was trained. Stored in the ONNX <c>metadata_props</c> under <see cref="MetadataKeys"/>, so
 /// a model needs no side files. Preprocessing: resize to <see cref="ResizeSize"/>, multiply each 8-bit
 /// level by <see cref="PixelScale"/>, subtract <see cref="Mean"/>, divide by <see cref="ChannelStd"/> when
-/// present, then crop <see cref="InputSize"/>.
+/// present, then crop <see cref="InputSize"/>. Mean and std follow the model's <see cref="ChannelOrder"/>.
 /// </summary>
 public sealed record ModelMetadata
 {

@@ -1,3 +1,5 @@
+using AlexNet.Onnx.Imaging;
+
 namespace AlexNet.Onnx.Runtime;
 
 /// <summary>
@@ -93,6 +95,28 @@ public sealed class BatchScorer : IDisposable
         var features = FeatureSize > 0 ? new float[n * FeatureSize] : null;
         Score(crops, probabilities, logits, features);
         return new BatchScores(n, NumClasses, probabilities, logits, features);
+    }
+
+    /// <summary>
+    /// Decodes image files, resizes them as ML.NET's IsoCrop does (<see cref="PaperPreparation"/>), and scores each
+    /// one's centre crop (<see cref="ImageCrops.Centre"/>) in one batch. A convenience: bulk work should prepare
+    /// crops itself and call <see cref="Score(ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>.
+    /// </summary>
+    /// <param name="imagePaths">Image files (JPEG, PNG, …).</param>
+    /// <param name="options">Decoding limits; the defaults when null.</param>
+    /// <exception cref="ImageDecodeException">An image cannot be decoded; the message names it.</exception>
+    public BatchScores ScoreImages(IReadOnlyList<string> imagePaths, ImageDecodeOptions? options = null)
+    {
+        var metadata = Model.Metadata;
+        int r = metadata.ResizeSize, c = metadata.InputChannels;
+        var prepared = new float[c * r * r];
+        var crops = new float[imagePaths.Count * CropLength];
+        for (int i = 0; i < imagePaths.Count; i++)
+        {
+            PaperPreparation.Load(imagePaths[i], r, c, prepared, options);
+            ImageCrops.Centre(metadata, prepared, crops.AsSpan(i * CropLength, CropLength));
+        }
+        return Score(crops);
     }
 
     // Foreign models often end at the logits; subtracting the maximum keeps exp from overflowing.
