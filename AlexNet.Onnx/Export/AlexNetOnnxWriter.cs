@@ -1,0 +1,134 @@
+using AlexNet.Onnx.Metadata;
+using AlexNet.Onnx.Model;
+using Google.Protobuf;
+using Onnx;
+using static AlexNet.Onnx.Export.OnnxGraphBuilder;
+
+namespace AlexNet.Onnx.Export;
+
+/// <summary>
+/// Writes an AlexNet as an ONNX model (opset 17, IR 8, dynamic batch) from merged weights, with its
+/// metadata in <c>metadata_props</c>. The graph: Conv (grouped where the towers stay apart) → Relu/Tanh →
+/// LRN inside each tower → MaxPool, five times; Flatten; Gemm fc6 → act → Gemm fc7 → act ("features") →
+/// Gemm fc8 ("logits") → Softmax ("probabilities"). Dropout is a training-only op and is left out.
+/// </summary>
+public static class AlexNetOnnxWriter
+{
+    /// <summary>Default-domain opset the graph uses.</summary>
+    public const int OpsetVersion = 17;
+    /// <summary>ONNX IR version written.</summary>
+    public const long IrVersion = 8;
+    /// <summary>Producer name written to the model.</summary>
+    public const string ProducerName = "AlexNet.Onnx";
+
+    /// <summary>Builds the model in memory.</summary>
+    /// <param name="architecture">The network the weights belong to.</param>
+    /// <param name="weights">Merged weights (see <see cref="AlexNetWeights"/>); validated first.</param>
+    /// <param name="metadata">Labels, preprocessing and training summary. Preset and architecture are taken from <paramref name="architecture"/>.</param>
+    /// <exception cref="ArgumentException">The weights do not fit the architecture, or the metadata disagrees with it.</exception>
+    public static ModelProto Build(AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata)
+    {
+        weights.Validate(architecture);
+        metadata = metadata with { Preset = architecture.Preset, Architecture = architecture };
+        if (metadata.Labels.Count != architecture.NumClasses)
+            throw new ArgumentException($"Metadata has {metadata.Labels.Count} labels, the architecture has {architecture.NumClasses} classes.", nameof(metadata));
+        if (metadata.ResizeSize != architecture.ResizeSize)
+            throw new ArgumentException($"Metadata resize size {metadata.ResizeSize} differs from the architecture's {architecture.ResizeSize}.", nameof(metadata));
+        try { metadata.Validate("metadata"); }
+        catch (InvalidDataException e) { throw new ArgumentException(e.Message, nameof(metadata), e); }
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = metadata.LibraryVersion,
+            DocString = $"AlexNet ({architecture.Preset}) after Krizhevsky, Sutskever and Hinton (2012).",
+            Graph = BuildGraph(architecture, weights),
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        foreach (var (key, value) in metadata.ToProperties())
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model;
+    }
+
+    /// <summary>The serialized model.</summary>
+    /// <param name="architecture">The network the weights belong to.</param>
+    /// <param name="weights">Merged weights.</param>
+    /// <param name="metadata">Labels, preprocessing and training summary.</param>
+    public static byte[] ToBytes(AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata) =>
+        Build(architecture, weights, metadata).ToByteArray();
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    /// <param name="path">Destination .onnx path; its folder is created if missing.</param>
+    /// <param name="architecture">The network the weights belong to.</param>
+    /// <param name="weights">Merged weights.</param>
+    /// <param name="metadata">Labels, preprocessing and training summary.</param>
+    public static void Write(string path, AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata)
+    {
+        var model = Build(architecture, weights, metadata);
+        AtomicFile.Write(path, model.WriteTo);
+    }
+
+    private static GraphProto BuildGraph(AlexNetArchitecture a, AlexNetWeights w)
+    {
+        var g = new OnnxGraphBuilder($"alexnet_{a.Preset}");
+        string x = AlexNetOnnxNames.Input;
+        g.Fresh(x);
+        string act = a.Activation == Activation.Relu ? "Relu" : "Tanh";
+
+        for (int i = 0; i < a.Convs.Count; i++)
+        {
+            var c = a.Convs[i];
+            string weight = g.Initializer($"{c.Name}.weight", w[$"{c.Name}.weight"].Shape, w[$"{c.Name}.weight"].Data);
+            string bias = g.Initializer($"{c.Name}.bias", w[$"{c.Name}.bias"].Shape, w[$"{c.Name}.bias"].Data);
+            // Section 3.2: a layer whose towers stay apart is one convolution with group = towers.
+            x = g.Node("Conv", c.Name, [x, weight, bias],
+                Ints("kernel_shape", c.Kernel, c.Kernel), Ints("strides", c.Stride, c.Stride),
+                Ints("pads", c.Padding, c.Padding, c.Padding, c.Padding), Ints("dilations", 1, 1),
+                Int("group", a.ConvGroups(i)));
+            x = g.Node(act, $"{c.Name}_{act.ToLowerInvariant()}", [x]);
+            if (a.Lrn is { } lrn && c.LocalResponseNorm)
+                x = LocalResponseNorm(g, x, c.Name, a.ConvOutChannels(i), a.Towers, lrn);
+            if (c.MaxPool)
+                x = g.Node("MaxPool", $"{c.Name}_pool", [x],
+                    Ints("kernel_shape", a.PoolKernel, a.PoolKernel), Ints("strides", a.PoolStride, a.PoolStride));
+        }
+
+        x = g.Node("Flatten", "flatten", [x], Int("axis", 1));
+        x = FullyConnected(g, w, x, "fc6");
+        x = g.Node(act, $"fc6_{act.ToLowerInvariant()}", [x]);
+        x = FullyConnected(g, w, x, "fc7");
+        string features = g.Node(act, [x], [g.Fresh(AlexNetOnnxNames.Features)])[0];
+        string logits = g.Node("Gemm", [features, g.Initializer("fc8.weight", w["fc8.weight"].Shape, w["fc8.weight"].Data),
+                g.Initializer("fc8.bias", w["fc8.bias"].Shape, w["fc8.bias"].Data)],
+            [g.Fresh(AlexNetOnnxNames.Logits)], Int("transB", 1))[0];
+        string probabilities = g.Node("Softmax", [logits], [g.Fresh(AlexNetOnnxNames.Probabilities)], Int("axis", 1))[0];
+
+        var graph = g.Graph;
+        graph.Input.Add(FloatValue(AlexNetOnnxNames.Input, AlexNetOnnxNames.BatchDimension, null, a.InputChannels, a.InputSize, a.InputSize));
+        graph.Output.Add(FloatValue(logits, AlexNetOnnxNames.BatchDimension, null, a.NumClasses));
+        graph.Output.Add(FloatValue(probabilities, AlexNetOnnxNames.BatchDimension, null, a.NumClasses));
+        graph.Output.Add(FloatValue(features, AlexNetOnnxNames.BatchDimension, null, a.FeatureSize));
+        return graph;
+    }
+
+    // Section 3.3: normalisation sums over adjacent kernels of one tower only, so with two towers the
+    // channels are split per tower, normalised apart and joined again.
+    private static string LocalResponseNorm(OnnxGraphBuilder g, string x, string layer, int channels, int towers, LrnSettings lrn)
+    {
+        var attributes = new[]
+        {
+            Int("size", lrn.Size), Float("alpha", lrn.FrameworkAlpha), Float("beta", lrn.Beta), Float("bias", lrn.K),
+        };
+        if (towers == 1) return g.Node("LRN", $"{layer}_lrn", [x], attributes);
+
+        string sizes = g.Int64Initializer($"{layer}_tower_sizes", Enumerable.Repeat((long)(channels / towers), towers).ToArray());
+        var parts = g.Node("Split", [x, sizes], Enumerable.Range(0, towers).Select(t => g.Fresh($"{layer}_tower{t}")).ToArray(), Int("axis", 1));
+        var normed = parts.Select((p, t) => g.Node("LRN", $"{layer}_tower{t}_lrn", [p], attributes)).ToArray();
+        return g.Node("Concat", $"{layer}_lrn", normed, Int("axis", 1));
+    }
+
+    private static string FullyConnected(OnnxGraphBuilder g, AlexNetWeights w, string x, string name) =>
+        g.Node("Gemm", name, [x, g.Initializer($"{name}.weight", w[$"{name}.weight"].Shape, w[$"{name}.weight"].Data),
+            g.Initializer($"{name}.bias", w[$"{name}.bias"].Shape, w[$"{name}.bias"].Data)], Int("transB", 1));
+}

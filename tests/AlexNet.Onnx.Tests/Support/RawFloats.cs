@@ -1,0 +1,19 @@
+using System.Runtime.InteropServices;
+
+namespace AlexNet.Onnx.Tests.Support;
+
+/// <summary>Exchanges float arrays with the Python scripts as raw little-endian float32 files.</summary>
+internal static class RawFloats
+{
+    public static void Write(string path, float[] values) => File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+
+    public static float[] Read(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
+
+    public static float MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.AreEqual(a.Length, b.Length, "lengths differ");
+        float max = 0;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]));
+        return max;
+    }
+}
