@@ -36,6 +36,7 @@ public static class Commands
         new("max-lr-drops", "how many times ε may be divided by 10", "3"),
         new("seed", "seed for weights, shuffling, crops, colour noise and dropout", "1"),
         new("init", "kaiming or paper (N(0, 0.01), biases 1 in conv2/4/5, fc6/7)", "kaiming"),
+        new("pixel-scale", "value one 8-bit level maps to (default: 1 with --init paper, 1/255 with kaiming)"),
         new("activation", "relu or tanh", "relu"),
         new("lrn", "local response normalisation after conv1 and conv2", IsSwitch: true),
         new("overlapping-pooling", "3×3 stride-2 pooling (off: 2×2 stride 2)", IsSwitch: true),
@@ -107,6 +108,7 @@ public static class Commands
             MaxLearningRateDrops = f.Int("max-lr-drops")!.Value,
             Seed = f.Int("seed")!.Value,
             Init = Enum.TryParse<InitScheme>(f.String("init"), true, out var init) ? init : throw new UsageException($"--init '{f.String("init")}': use kaiming or paper."),
+            PixelScale = f.Double("pixel-scale"),
             Activation = Enum.TryParse<Activation>(f.String("activation"), true, out var act) ? act : throw new UsageException($"--activation '{f.String("activation")}': use relu or tanh."),
             Lrn = SwitchOr(f, "lrn", d.Lrn),
             OverlappingPooling = SwitchOr(f, "overlapping-pooling", d.OverlappingPooling),
@@ -130,7 +132,7 @@ public static class Commands
     private static bool SwitchOr(Flags f, string name, bool fallback) => f.String(name) == null ? fallback : f.Switch(name);
 
     private static int Positive(Flags f, string name) =>
-        f.Int(name) is > 0 and var v ? v!.Value : throw new UsageException($"--{name} must be a positive whole number.");
+        f.Int(name) is { } v && v > 0 ? v : throw new UsageException($"--{name} must be a positive whole number.");
 
     private static int Train(string[] args)
     {
@@ -187,8 +189,8 @@ public static class Commands
         var data = TrainingData.Open(f.String("data")!, a.ResizeSize, a.InputChannels, evalLimit: f.Int("eval-limit"));
         var set = f.String("split") == "val" ? data.Validation : data.Test ?? data.Validation;
         int batch = Positive(f, "batch-size"), workers = Positive(f, "workers");
-        var centre = Evaluator.Evaluate(trained.Model, set, trained.Mean, CropMode.Centre, batch, workers);
-        var ten = Evaluator.Evaluate(trained.Model, set, trained.Mean, CropMode.TenCrop, Math.Max(1, batch / 10), workers);
+        var centre = Evaluator.Evaluate(trained.Model, set, trained.Mean, trained.State.Options.EffectivePixelScale, CropMode.Centre, batch, workers);
+        var ten = Evaluator.Evaluate(trained.Model, set, trained.Mean, trained.State.Options.EffectivePixelScale, CropMode.TenCrop, Math.Max(1, batch / 10), workers);
         Console.WriteLine($"{set.Count} images");
         Console.WriteLine($"centre crop: top-1 error {centre.Top1Error:P2}, top-5 error {centre.Top5Error:P2} (accuracy {1 - centre.Top1Error:P2})");
         Console.WriteLine($"ten-crop:    top-1 error {ten.Top1Error:P2}, top-5 error {ten.Top5Error:P2} (accuracy {1 - ten.Top1Error:P2})");

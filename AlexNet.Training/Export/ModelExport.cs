@@ -12,14 +12,17 @@ public static class ModelExport
     /// <summary>Exports weights, labels, the mean image and a training summary.</summary>
     /// <param name="model">The network (any placement).</param>
     /// <param name="mean">Training-set mean image, stored in the file so apps subtract the same.</param>
+    /// <param name="pixelScale">The value one 8-bit level maps to; the mean is stored in these scaled units.</param>
     /// <param name="labels">Class names in label order.</param>
     /// <param name="path">Destination .onnx (written atomically).</param>
     /// <param name="training">Dataset, epochs and measured errors, if known.</param>
-    public static void Write(AlexNetModel model, MeanImage mean, IReadOnlyList<string> labels, string path, TrainingSummary? training = null)
+    public static void Write(AlexNetModel model, MeanImage mean, double pixelScale, IReadOnlyList<string> labels, string path, TrainingSummary? training = null)
     {
         var arch = model.Architecture;
+        // Training feeds (level − mean)·scale; the contract is level·scale − mean', so mean' = mean·scale.
+        var scaledMean = mean.Values.Select(v => (float)(v * pixelScale)).ToArray();
         var metadata = ModelMetadata.ForArchitecture(arch, labels,
-            PixelMean.Image(arch.InputChannels, arch.ResizeSize, mean.Values.ToArray()), pixelScale: 1f, training: training);
+            PixelMean.Image(arch.InputChannels, arch.ResizeSize, scaledMean), pixelScale: (float)pixelScale, training: training);
         AlexNetOnnxWriter.Write(path, arch, model.ToMergedWeights(), metadata);
     }
 
@@ -28,7 +31,7 @@ public static class ModelExport
     /// <param name="path">Destination .onnx.</param>
     /// <param name="test">Final evaluation to record, if any.</param>
     public static void Write(TrainedModel trained, string path, FinalEvaluation? test = null) =>
-        Write(trained.Model, trained.Mean, trained.State.ClassNames, path, Summary(trained.State, test));
+        Write(trained.Model, trained.Mean, trained.State.Options.EffectivePixelScale, trained.State.ClassNames, path, Summary(trained.State, test));
 
     /// <summary>The training summary stored in the model's metadata.</summary>
     /// <param name="state">Training state.</param>

@@ -145,6 +145,7 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     /// <summary>The weights in the merged (both towers concatenated) form the ONNX graph uses.</summary>
     public AlexNetWeights ToMergedWeights()
     {
+        using var scope = NewDisposeScope();
         var w = new AlexNetWeights();
         void Add(string name, IEnumerable<Tensor> parts)
         {

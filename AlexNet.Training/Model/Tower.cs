@@ -24,8 +24,7 @@ public sealed class Tower : Module<Tensor, Tensor>
         conv1 = Make(0); conv2 = Make(1); conv3 = Make(2); conv4 = Make(3); conv5 = Make(4);
         fc6 = Linear(a.Fc6Inputs, a.FullyConnectedPerTower[0]);
         fc7 = Linear(a.FullyConnectedPerTower[0] * a.Towers, a.FullyConnectedPerTower[1]);
-        // Section 3.3; PyTorch-style LRN divides α by n, so pass α·n to get the paper's formula.
-        if (a.Lrn != null) lrn = LocalResponseNorm(a.Lrn.Size, a.Lrn.FrameworkAlpha, a.Lrn.Beta, a.Lrn.K);
+        if (a.Lrn != null) lrn = new LocalResponseNorm(a.Lrn);
         RegisterComponents();
     }
 

@@ -21,10 +21,11 @@ public static class Evaluator
     /// <param name="model">Trained model (switched to eval mode).</param>
     /// <param name="dataset">Images to score.</param>
     /// <param name="mean">Mean image subtracted before cropping.</param>
+    /// <param name="pixelScale">Multiplier applied after mean subtraction (the model's pixel scale).</param>
     /// <param name="mode">Centre or TenCrop.</param>
     /// <param name="batchImages">Images per forward pass.</param>
     /// <param name="workers">Loader threads.</param>
-    public static float[,] Probabilities(AlexNetModel model, IImageDataset dataset, MeanImage mean, CropMode mode, int batchImages = 64, int workers = 2)
+    public static float[,] Probabilities(AlexNetModel model, IImageDataset dataset, MeanImage mean, double pixelScale, CropMode mode, int batchImages = 64, int workers = 2)
     {
         if (mode == CropMode.Random) throw new ArgumentException("Evaluation uses Centre or TenCrop.", nameof(mode));
         var a = model.Architecture;
@@ -32,12 +33,15 @@ public static class Evaluator
         var result = new float[dataset.Count, k];
         model.eval();
         using var _ = no_grad();
-        using var loader = new BatchLoader(dataset, Enumerable.Range(0, dataset.Count).ToArray(), batchImages, mode, a.InputSize, mean, null, 0, 0, workers);
+        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions
+        {
+            BatchSize = batchImages, CropSize = a.InputSize, Mode = mode, Mean = mean, Shuffle = false, Workers = workers,
+        });
         int row = 0;
-        foreach (var batch in loader)
+        foreach (var batch in loader.Epoch(0))
         {
             using var scope = NewDisposeScope();
-            var x = tensor(batch.Images, [batch.Count * crops, a.InputChannels, a.InputSize, a.InputSize]).to(model.InputDevice);
+            var x = (tensor(batch.Images, [batch.Count * crops, a.InputChannels, a.InputSize, a.InputSize]) * pixelScale).to(model.InputDevice);
             var p = F.softmax(model.forward(x), 1).view(batch.Count, crops, k).mean([1]).cpu();
             var values = p.data<float>().ToArray();
             for (int i = 0; i < batch.Count; i++, row++)
@@ -50,12 +54,13 @@ public static class Evaluator
     /// <param name="model">Trained model.</param>
     /// <param name="dataset">Labelled images.</param>
     /// <param name="mean">Mean image.</param>
+    /// <param name="pixelScale">Multiplier applied after mean subtraction.</param>
     /// <param name="mode">Centre or TenCrop.</param>
     /// <param name="batchImages">Images per forward pass.</param>
     /// <param name="workers">Loader threads.</param>
-    public static EvaluationResult Evaluate(AlexNetModel model, IImageDataset dataset, MeanImage mean, CropMode mode, int batchImages = 64, int workers = 2)
+    public static EvaluationResult Evaluate(AlexNetModel model, IImageDataset dataset, MeanImage mean, double pixelScale, CropMode mode, int batchImages = 64, int workers = 2)
     {
-        var p = Probabilities(model, dataset, mean, mode, batchImages, workers);
+        var p = Probabilities(model, dataset, mean, pixelScale, mode, batchImages, workers);
         return Errors(p, Enumerable.Range(0, dataset.Count).Select(dataset.GetLabel).ToArray());
     }
 

@@ -30,6 +30,13 @@ public sealed record TrainOptions
     public int Seed { get; init; } = 1;
     /// <summary>Weight initialisation. Kaiming by default: the paper's N(0, 0.01) left the small net at chance here (DESIGN.md).</summary>
     public InitScheme Init { get; init; } = InitScheme.Kaiming;
+    /// <summary>
+    /// The value one 8-bit level maps to before the network. Null follows the init: the paper's N(0, 0.01) init
+    /// assumes its raw 0–255 pixels (1), Kaiming init assumes unit-scale inputs (1/255).
+    /// </summary>
+    public double? PixelScale { get; init; }
+    /// <summary>The pixel scale in force.</summary>
+    public double EffectivePixelScale => PixelScale ?? (Init == InitScheme.Paper ? 1.0 : 1.0 / 255);
     /// <summary>Non-linearity.</summary>
     public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>Local response normalisation after conv1 and conv2.</summary>

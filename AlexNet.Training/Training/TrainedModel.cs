@@ -22,6 +22,7 @@ public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingSt
         var (state, tensors) = Checkpoint.Load<TrainingState>(path);
         var arch = state.Options.Architecture(state.ClassNames.Length, state.Channels);
         var model = new AlexNetModel(arch);
+        using (NewDisposeScope())
         using (no_grad())
         {
             foreach (var (name, p) in model.named_parameters())

@@ -94,12 +94,12 @@ public sealed class Trainer : IDisposable
         {
             LoadParameters(stored);
             mean = new MeanImage(arch.InputChannels, arch.ResizeSize, stored["data.mean"].Data);
-            pca = stored.TryGetValue("data.pca", out var p) ? PcaLighting.FromPacked(p.Data) : null;
+            pca = stored.TryGetValue("data.pca", out var p) ? UnpackPca(p.Data) : null;
         }
         else
         {
             mean = MeanImage.Compute(data.Train);
-            pca = o.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train, seed: o.Seed) : null;
+            pca = o.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train) : null;
         }
         sgd = new PaperSgd(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), state.LearningRate, o.Momentum, o.WeightDecay);
         if (stored != null) LoadVelocities(stored);
@@ -124,11 +124,14 @@ public sealed class Trainer : IDisposable
             var sums = state.PartialEpoch.ToArray(); // loss·n, wrong, seen, seconds
             var progress = new ProgressBar(log, $"epoch {epoch + 1}/{o.Epochs}", batches, o.BatchSize);
             var mode = o.Augment ? CropMode.Random : CropMode.Centre;
-            using var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], o.BatchSize, mode,
-                arch.InputSize, mean, pca, o.Seed, epoch, o.Workers);
+            var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], new BatchLoaderOptions
+            {
+                BatchSize = o.BatchSize, CropSize = arch.InputSize, Mode = mode, Mean = mean, Pca = pca,
+                Seed = o.Seed, Shuffle = false, Workers = o.Workers,
+            });
             int b = state.BatchInEpoch;
             var clock = Stopwatch.StartNew();
-            foreach (var batch in loader)
+            foreach (var batch in loader.Epoch(epoch, stop))
             {
                 var (loss, wrong) = Step(batch, state.Step);
                 sums[0] += loss * batch.Count; sums[1] += wrong; sums[2] += batch.Count;
@@ -149,7 +152,7 @@ public sealed class Trainer : IDisposable
             sums[3] += clock.Elapsed.TotalSeconds;
             progress.Finish();
 
-            var val = Evaluator.Evaluate(model, data.Validation, mean, CropMode.Centre, o.BatchSize, o.Workers);
+            var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.Centre, o.BatchSize, o.Workers);
             var row = new EpochMetrics(epoch + 1, sgd.LearningRate, sums[0] / sums[2], sums[1] / sums[2], val.Top1Error, val.Top5Error,
                 sums[3], sums[2] / Math.Max(sums[3], 1e-9));
             double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
@@ -170,8 +173,8 @@ public sealed class Trainer : IDisposable
         }
 
         var heldOut = data.Test ?? data.Validation;
-        var centre = Evaluator.Evaluate(model, heldOut, mean, CropMode.Centre, o.BatchSize, o.Workers);
-        var ten = o.TenCropAtEnd ? Evaluator.Evaluate(model, heldOut, mean, CropMode.TenCrop, Math.Max(1, o.BatchSize / 10), o.Workers) : null;
+        var centre = Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.Centre, o.BatchSize, o.Workers);
+        var ten = o.TenCropAtEnd ? Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.TenCrop, Math.Max(1, o.BatchSize / 10), o.Workers) : null;
         var final = new FinalEvaluation(data.Test != null ? "test" : "val", centre, ten);
         log?.WriteLine($"{final.Dataset}: centre crop top-1 error {centre.Top1Error:P2}, top-5 {centre.Top5Error:P2}" +
                        (ten != null ? $"; ten-crop top-1 error {ten.Top1Error:P2}, top-5 {ten.Top5Error:P2}" : ""));
@@ -179,7 +182,7 @@ public sealed class Trainer : IDisposable
         if (o.Export)
         {
             onnx = Path.Combine(o.RunDir, "model.onnx");
-            ModelExport.Write(model, mean, state.ClassNames, onnx, ModelExport.Summary(state, final));
+            ModelExport.Write(model, mean, o.EffectivePixelScale, state.ClassNames, onnx, ModelExport.Summary(state, final));
             log?.WriteLine($"exported {onnx}");
         }
         return new TrainResult(state, false, ckpt, final, onnx);
@@ -190,7 +193,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         random.manual_seed(o.Seed * 1_000_003L + step); // dropout masks depend on (seed, step) only
         model.train();
-        var x = tensor(batch.Images, [batch.Count, arch.InputChannels, arch.InputSize, arch.InputSize]).to(device);
+        var x = (tensor(batch.Images, [batch.Count, arch.InputChannels, arch.InputSize, arch.InputSize]) * o.EffectivePixelScale).to(device);
         var y = tensor(batch.Labels.Select(l => (long)l).ToArray()).to(device);
         var logits = model.forward(x);
         var loss = F.cross_entropy(logits, y);
@@ -220,11 +223,12 @@ public sealed class Trainer : IDisposable
     /// <param name="path">Destination.</param>
     public void Save(string path)
     {
+        using var scope = NewDisposeScope();
         var tensors = new List<KeyValuePair<string, StoredTensor>>();
         foreach (var (name, p) in model.named_parameters()) tensors.Add(new("model." + name, Store(p)));
         foreach (var (name, v) in sgd.Velocity) tensors.Add(new("velocity." + name, Store(v)));
         tensors.Add(new("data.mean", new StoredTensor([mean.Values.Length], mean.Values)));
-        if (pca != null) tensors.Add(new("data.pca", new StoredTensor([12], pca.Pack())));
+        if (pca != null) tensors.Add(new("data.pca", new StoredTensor([12], PackPca(pca))));
         Checkpoint.Save(path, state, tensors);
     }
 
@@ -232,6 +236,7 @@ public sealed class Trainer : IDisposable
 
     private void LoadParameters(Dictionary<string, StoredTensor> stored)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, p) in model.named_parameters())
         {
@@ -245,9 +250,21 @@ public sealed class Trainer : IDisposable
 
     private void LoadVelocities(Dictionary<string, StoredTensor> stored)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, v) in sgd.Velocity)
             if (stored.TryGetValue("velocity." + name, out var s)) v.copy_(tensor(s.Data, s.Shape));
+    }
+
+    // λ1..3 then the eigenvector matrix row by row.
+    private static float[] PackPca(PcaLighting p) =>
+        [.. p.EigenValues.Select(v => (float)v), .. Enumerable.Range(0, 9).Select(i => (float)p.EigenVectors[i / 3, i % 3])];
+
+    private static PcaLighting UnpackPca(float[] d)
+    {
+        var vectors = new double[3, 3];
+        for (int i = 0; i < 9; i++) vectors[i / 3, i % 3] = d[3 + i];
+        return new PcaLighting([d[0], d[1], d[2]], vectors);
     }
 
     /// <inheritdoc />

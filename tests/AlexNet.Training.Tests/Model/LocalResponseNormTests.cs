@@ -40,6 +40,19 @@ public sealed class LocalResponseNormTests
     }
 
     [TestMethod]
+    public void OurLrnEqualsTorchSharpsBuiltInGivenAlphaTimesN()
+    {
+        var p = new LrnSettings();
+        using var ours = new LocalResponseNorm(p);
+        using var builtIn = nn.LocalResponseNorm(p.Size, p.FrameworkAlpha, p.Beta, p.K);
+        using var x = randn(2, 9, 3, 3) * 80;
+        using var a = ours.forward(x);
+        using var b = builtIn.forward(x);
+        double diff = (a - b).abs().max().item<float>();
+        Assert.IsTrue(diff < 1e-5, $"max diff {diff}");
+    }
+
+    [TestMethod]
     public void PaperAlphaIsFiveTimesSmallerThanTheFrameworkAlpha()
     {
         var lrn = new LrnSettings();

@@ -1,0 +1,72 @@
+using AlexNet.Onnx;
+using AlexNet.Onnx.Model;
+using AlexNet.Onnx.Runtime;
+using AlexNet.Training.Data;
+using AlexNet.Training.Export;
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+
+namespace AlexNet.Training.Tests.Export;
+
+[TestClass]
+public sealed class OnnxParityTests
+{
+    private static (float[] Torch, float[] Onnx, float[] TorchFeatures, float[] OnnxFeatures) Both(AlexNetArchitecture arch, bool split, int batch)
+    {
+        random.manual_seed(11);
+        using var model = new AlexNetModel(arch);
+        if (split) model.PlaceTowers(Enumerable.Repeat(CPU, arch.Towers).ToArray(), forceSplit: true);
+        model.eval();
+        int c = arch.InputChannels, r = arch.ResizeSize;
+        var mean = new MeanImage(c, r, Enumerable.Range(0, c * r * r).Select(i => (float)(i % 97)).ToArray());
+        var path = Path.Combine(RepoPaths.NewTempFolder("parity"), "model.onnx");
+        ModelExport.Write(model, mean, 1.0 / 255, Enumerable.Range(0, arch.NumClasses).Select(i => $"class {i}").ToList(), path);
+
+        using var x = randn(batch, c, arch.InputSize, arch.InputSize) * 0.5;
+        var input = x.data<float>().ToArray();
+        float[] torchLogits, torchFeatures;
+        using (no_grad())
+        {
+            var (logits, features) = model.ForwardWithFeatures(x);
+            torchLogits = logits.data<float>().ToArray();
+            torchFeatures = features.data<float>().ToArray();
+        }
+        using var scorer = new BatchScorer(ModelFile.Open(path));
+        var scores = scorer.Score(input);
+        return (torchLogits, scores.Logits, torchFeatures, scores.Features!);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance, string what)
+    {
+        Assert.AreEqual(expected.Length, actual.Length, what);
+        double diff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.IsTrue(diff <= tolerance, $"{what}: max abs diff {diff:g3} > {tolerance}");
+    }
+
+    [TestMethod]
+    [DataRow(false, DisplayName = "small, one device")]
+    [DataRow(true, DisplayName = "small, split towers")]
+    public void SmallPresetOnnxLogitsEqualTorchSharpWithinOneInTenThousand(bool split)
+    {
+        var r = Both(AlexNetArchitecture.Small(numClasses: 10, inputChannels: 1), split, batch: 5);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+        AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
+    }
+
+    [TestMethod]
+    [DataRow(false, DisplayName = "paper, one device")]
+    [DataRow(true, DisplayName = "paper, split towers")]
+    public void PaperPresetOnnxLogitsEqualTorchSharpWithinOneInTenThousand(bool split)
+    {
+        var r = Both(AlexNetArchitecture.Paper(numClasses: 1000), split, batch: 2);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+    }
+
+    [TestMethod]
+    public void OneTowerAblationExportsAndMatchesTorchSharp()
+    {
+        var arch = AlexNetArchitecture.Small(numClasses: 10, inputChannels: 3).AsOneTower() with { Activation = Onnx.Model.Activation.Tanh };
+        var r = Both(arch, split: false, batch: 3);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+    }
+}

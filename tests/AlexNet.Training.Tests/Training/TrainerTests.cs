@@ -1,0 +1,106 @@
+using AlexNet.Training.Data;
+using AlexNet.Training.Training;
+using TorchSharp;
+
+namespace AlexNet.Training.Tests.Training;
+
+[TestClass]
+public sealed class TrainerTests
+{
+    private static TrainOptions Quick(string runDir) => new()
+    {
+        RunDir = runDir, Epochs = 1, BatchSize = 32, TrainLimit = 4096, ValLimit = 500,
+        TenCropAtEnd = false, Export = false, Workers = 2, Seed = 3,
+    };
+
+    private static TrainingData Data(TrainOptions o) =>
+        TrainingData.Open(RepoPaths.FashionMnist, 32, trainLimit: o.TrainLimit, evalLimit: o.ValLimit);
+
+    [TestMethod]
+    public void ShortRunOnAFashionMnistSubsetBeatsChanceByAWideMargin()
+    {
+        var o = Quick(RepoPaths.NewTempFolder("beats-chance"));
+        using var trainer = new Trainer(o, Data(o));
+        var result = trainer.Run();
+        Assert.IsFalse(result.Interrupted);
+        Assert.AreEqual(128, result.State.Step, "4096 images / batch 32");
+        // Chance is 90% error on ten classes; 128 steps of SGD already get under half that.
+        Assert.IsTrue(result.Test!.CentreCrop.Top1Error < 0.45, $"test error {result.Test.CentreCrop.Top1Error:P1}");
+        Assert.AreEqual(500, result.Test.CentreCrop.Count);
+        StringAssert.StartsWith(File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv"))[0], "epoch,learning_rate");
+        Assert.IsTrue(new FileInfo(Path.Combine(o.RunDir, "training-curve.png")).Length > 1000);
+    }
+
+    private static Dictionary<string, float[]> Weights(Trainer t) =>
+        t.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+
+    [TestMethod]
+    public void ResumingHalfWayRepeatsTheUninterruptedRunExactly()
+    {
+        var straight = Quick(RepoPaths.NewTempFolder("straight")) with { Epochs = 2, MaxSteps = 12, TrainLimit = 320 };
+        Dictionary<string, float[]> expected;
+        using (var t = new Trainer(straight, Data(straight))) { t.Run(); expected = Weights(t); }
+
+        var halves = straight with { RunDir = RepoPaths.NewTempFolder("halves"), MaxSteps = 6 };
+        using (var t = new Trainer(halves, Data(halves)))
+        {
+            var first = t.Run();
+            Assert.IsTrue(first.Interrupted);
+            Assert.AreEqual(6, first.State.Step);
+        }
+        using (var t = new Trainer(halves with { Resume = true, MaxSteps = 12 }, Data(halves)))
+        {
+            Assert.AreEqual(6, t.State.Step);
+            Assert.AreEqual(6, t.State.BatchInEpoch, "resumes inside the epoch (10 batches of 32)");
+            var second = t.Run();
+            Assert.AreEqual(12, second.State.Step);
+            var got = Weights(t);
+            foreach (var (name, w) in expected)
+            {
+                double diff = w.Zip(got[name], (a, b) => Math.Abs(a - b)).Max();
+                Assert.IsTrue(diff <= 1e-6, $"{name}: max diff {diff}");
+            }
+        }
+    }
+
+    // Hands out NaN pixels: the loss goes non-finite on the first step.
+    private sealed class Poisoned(IImageDataset inner) : IImageDataset
+    {
+        public int Count => inner.Count;
+        public int Channels => inner.Channels;
+        public int Size => inner.Size;
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public int GetLabel(int index) => inner.GetLabel(index);
+        public void ReadImage(int index, Span<float> dest) => dest.Fill(float.NaN);
+    }
+
+    [TestMethod]
+    public void NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint()
+    {
+        var o = Quick(RepoPaths.NewTempFolder("nan")) with { MaxSteps = 2 };
+        var data = Data(o);
+        using (var t = new Trainer(o, data)) t.Run();
+        var ckpt = Path.Combine(o.RunDir, Trainer.CheckpointFile);
+        var before = File.ReadAllBytes(ckpt);
+
+        using var resumed = new Trainer(o with { Resume = true, MaxSteps = 10 }, data with { Train = new Poisoned(data.Train) });
+        var e = Assert.ThrowsExactly<NonFiniteLossException>(() => resumed.Run());
+        StringAssert.Contains(e.Message, "step 3");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(ckpt), "the good checkpoint is untouched");
+    }
+
+    [TestMethod]
+    public void LiveTensorCountStaysFlatOverManySteps()
+    {
+        var o = Quick(RepoPaths.NewTempFolder("flat")) with { TrainLimit = 640, MaxSteps = 5, BatchSize = 16 };
+        var data = Data(o);
+        using var t = new Trainer(o, data);
+        t.Run();
+        long after5 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using var t2 = new Trainer(o with { Resume = true, MaxSteps = 35 }, data);
+        long base2 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        t2.Run();
+        long after35 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.IsTrue(after35 - base2 <= 0, $"live tensors grew by {after35 - base2} over 30 steps (5-step run ended at {after5}); {DisposeScopeManager.Statistics}");
+    }
+}
