@@ -33,7 +33,9 @@ public sealed class TorchvisionAlexNetTests
         Assert.AreEqual("output", model.LogitsName);
         Assert.IsNull(model.ProbabilitiesName);
         Assert.AreEqual(1000, model.NumClasses);
+        Assert.IsGreaterThan(0.01f, expected.Max() - expected.Min(), "logits are nearly constant, the comparison would prove little");
         float diff = RawFloats.MaxAbsDiff(expected, scores.Logits);
+        Console.WriteLine($"max |ORT - PyTorch| = {diff:E2}, logit range {expected.Min():F3} .. {expected.Max():F3}");
         Assert.IsLessThanOrEqualTo(1e-4f, diff, $"max |ORT - PyTorch| = {diff}");
         Assert.AreEqual(1.0, scores.ProbabilitiesOf(1).ToArray().Sum(), 1e-5);
     }

@@ -1,0 +1,23 @@
+using Microsoft.ML;
+
+namespace AlexNet.MLNet;
+
+/// <summary>AlexNet entries in ML.NET's transforms catalog.</summary>
+public static class AlexNetCatalog
+{
+    /// <summary>
+    /// Classifies the images of <paramref name="inputColumnName"/> with an AlexNet exported by AlexNet.Training (or a
+    /// foreign AlexNet-style ONNX file with <see cref="AlexNetOptions.Preprocessing"/>). Adds <c>Score</c> (class
+    /// probabilities averaged over the crops, class labels as slot names), <c>PredictedLabel</c> (the label of the
+    /// highest score, first on ties) and, with <see cref="AlexNetOptions.EmitFeatures"/>, <c>Features</c> (fc7).
+    /// </summary>
+    /// <param name="catalog">The transforms catalog (<c>mlContext.Transforms</c>).</param>
+    /// <param name="modelPath">The model.onnx file.</param>
+    /// <param name="inputColumnName">An image column: the output of <c>LoadImages</c> or in-memory <c>MLImage</c> objects.</param>
+    /// <param name="options">Crop mode, output column names, features and device; the defaults (ten-crop, CPU) when null.</param>
+    /// <exception cref="AlexNet.Onnx.ModelFileException">The model file is missing, unreadable or lacks metadata.</exception>
+    /// <exception cref="InvalidOperationException">A GPU was asked for without CPU fallback and cannot be used.</exception>
+    public static AlexNetEstimator ClassifyImagesWithAlexNet(this TransformsCatalog catalog, string modelPath,
+        string inputColumnName = "Image", AlexNetOptions? options = null) =>
+        new(catalog, modelPath, inputColumnName, options);
+}

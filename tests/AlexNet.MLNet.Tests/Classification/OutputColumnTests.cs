@@ -1,0 +1,87 @@
+using AlexNet.MLNet.Tests.Imaging;
+using AlexNet.MLNet.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace AlexNet.MLNet.Tests.Classification;
+
+/// <summary>The columns the estimator adds: Score with slot names, PredictedLabel as text, optional fc7 Features.</summary>
+[TestClass]
+public sealed class OutputColumnTests
+{
+    [TestMethod]
+    public void ScoreColumnCarriesTheClassLabelsAsSlotNames()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Pipelines.PhotoPaths(ml);
+        var output = Pipelines.Classify(ml, TestModels.Rgb).Fit(data).Transform(data);
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        output.Schema["Score"].GetSlotNames(ref names);
+        CollectionAssert.AreEqual(new[] { "astronaut", "cat", "coffee", "rocket" }, names.DenseValues().Select(n => n.ToString()).ToArray());
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 4), output.Schema["Score"].Type);
+    }
+
+    [TestMethod]
+    public void PredictedLabelIsTheTextLabelOfTheHighestScore()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Pipelines.PhotoPaths(ml);
+        var output = Pipelines.Classify(ml, TestModels.Rgb).Fit(data).Transform(data);
+        Assert.AreEqual(TextDataViewType.Instance, output.Schema["PredictedLabel"].Type);
+        string[] labels = ["astronaut", "cat", "coffee", "rocket"];
+        var rows = Pipelines.Rows<Prediction>(ml, output);
+        foreach (var row in rows)
+            Assert.AreEqual(labels[Array.IndexOf(row.Score, row.Score.Max())], row.PredictedLabel);
+        Assert.IsGreaterThan(1, rows.Select(r => r.PredictedLabel).Distinct().Count(), "labels vary across the photos");
+    }
+
+    [TestMethod]
+    public void IntermediateColumnsAreDroppedAndInputColumnsKept()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Pipelines.PhotoPaths(ml);
+        var output = Pipelines.Classify(ml, TestModels.Rgb).Fit(data).Transform(data);
+        CollectionAssert.AreEqual(new[] { "ImagePath", "Image", "Score", "PredictedLabel" }, output.Schema.Select(c => c.Name).ToArray());
+    }
+
+    [TestMethod]
+    public void FeaturesAreTheFc7ActivationsAveragedOverTheTenCrops()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new AlexNetOptions { EmitFeatures = true, ScoreColumnName = "Score", FeaturesColumnName = "Features" };
+        var data = Pipelines.Paths(ml, [TestPhotos.Path("rocket.jpg")]);
+        var row = Pipelines.Rows<PredictionWithFeatures>(ml, Pipelines.Classify(ml, TestModels.Rgb, options).Fit(data).Transform(data))[0];
+        var (_, features) = IndependentScores.TenCrop(TestModels.Rgb, TestPhotos.Path("rocket.jpg"));
+        Assert.HasCount(1024, row.Features); // small preset: 2 towers × 512
+        Assert.IsLessThan(1e-3f, IndependentScores.MaxAbsDiff(features, row.Features));
+        Assert.IsGreaterThan(0f, row.Features.Max());
+    }
+
+    [TestMethod]
+    public void OutputColumnNamesFollowTheOptions()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new AlexNetOptions { ScoreColumnName = "Probabilities", PredictedLabelColumnName = "Class", EmitFeatures = true, FeaturesColumnName = "Fc7" };
+        var data = Pipelines.PhotoPaths(ml);
+        var output = Pipelines.Classify(ml, TestModels.Rgb, options).Fit(data).Transform(data);
+        CollectionAssert.AreEqual(new[] { "ImagePath", "Image", "Probabilities", "Fc7", "Class" }, output.Schema.Select(c => c.Name).ToArray());
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        output.Schema["Probabilities"].GetSlotNames(ref names);
+        Assert.AreEqual("rocket", names.GetItemOrDefault(3).ToString());
+    }
+
+    [TestMethod]
+    public void EstimatorAndTransformerExposeLabelsCropModeAndMetadata()
+    {
+        var ml = new MLContext(seed: 1);
+        var estimator = ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb);
+        CollectionAssert.AreEqual(new[] { "astronaut", "cat", "coffee", "rocket" }, estimator.Labels.ToArray());
+        var data = ml.Transforms.LoadImages("Image", null, nameof(PathRow.ImagePath)).Fit(Pipelines.PhotoPaths(ml)).Transform(Pipelines.PhotoPaths(ml));
+        using var transformer = estimator.Fit(data);
+        Assert.AreEqual(AlexNet.Onnx.Serving.CropMode.TenCrop, transformer.CropMode);
+        Assert.AreEqual(32, transformer.Metadata.ResizeSize);
+        Assert.AreEqual(28, transformer.Metadata.InputSize);
+        Assert.AreEqual("small", transformer.Metadata.Preset);
+        Assert.HasCount(4, transformer.Labels);
+    }
+}

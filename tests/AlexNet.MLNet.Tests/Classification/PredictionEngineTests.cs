@@ -1,0 +1,59 @@
+using AlexNet.MLNet.Serving;
+using AlexNet.MLNet.Tests.Imaging;
+using AlexNet.MLNet.Tests.Support;
+using Microsoft.ML;
+
+namespace AlexNet.MLNet.Tests.Classification;
+
+/// <summary>One-at-a-time predictions, as a console app or a web app makes them.</summary>
+[TestClass]
+public sealed class PredictionEngineTests
+{
+    private static (MLContext Ml, ITransformer Model, Dictionary<string, float[]> Expected) Fitted()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Pipelines.PhotoPaths(ml);
+        var model = Pipelines.Classify(ml, TestModels.Rgb).Fit(data);
+        var rows = Pipelines.Rows<Prediction>(ml, model.Transform(data));
+        var expected = Pipelines.Photos.Select((p, i) => (p, rows[i].Score)).ToDictionary(x => TestPhotos.Path(x.p), x => x.Score);
+        return (ml, model, expected);
+    }
+
+    [TestMethod]
+    public void PredictionEngineClassifiesOnePhotoLikeTheBatchTransform()
+    {
+        var (ml, model, expected) = Fitted();
+        using var engine = ml.Model.CreatePredictionEngine<PathRow, Prediction>(model);
+        var path = TestPhotos.Path("chelsea.png");
+        var prediction = engine.Predict(new PathRow { ImagePath = path });
+        CollectionAssert.AreEqual(expected[path], prediction.Score);
+        var (independent, _) = IndependentScores.TenCrop(TestModels.Rgb, path);
+        Assert.IsLessThan(1e-4f, IndependentScores.MaxAbsDiff(independent, prediction.Score));
+        Assert.IsFalse(string.IsNullOrEmpty(prediction.PredictedLabel));
+    }
+
+    [TestMethod]
+    public void EightThreadsPredictingThroughThePoolGetEachPhotosOwnScores()
+    {
+        var (ml, model, expected) = Fitted();
+        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model);
+        var paths = expected.Keys.ToArray();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var start = new Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 12; i++)
+            {
+                var path = paths[(t + i) % paths.Length];
+                var score = pool.Predict(new PathRow { ImagePath = path }).Score;
+                if (IndependentScores.MaxAbsDiff(expected[path], score) > 1e-6f) failures.Add($"thread {t}, {Path.GetFileName(path)}");
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.IsEmpty(failures, string.Join("; ", failures));
+        Assert.IsGreaterThan(1, pool.Created, "threads ran at the same time on separate engines");
+        Assert.IsLessThanOrEqualTo(8, pool.Created);
+    }
+}

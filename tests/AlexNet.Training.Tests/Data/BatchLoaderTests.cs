@@ -1,0 +1,98 @@
+using AlexNet.Training.Data;
+
+namespace AlexNet.Training.Tests.Data;
+
+[TestClass]
+public sealed class BatchLoaderTests
+{
+    private static BatchLoaderOptions Training(int workers) => new()
+    {
+        BatchSize = 8,
+        CropSize = 6,
+        Mode = CropMode.Random,
+        Pca = PcaLighting.ImageNet,
+        Seed = 42,
+        Workers = workers,
+        Prefetch = 2,
+    };
+
+    [TestMethod]
+    public void SameSeedAndEpochGiveIdenticalBatchesWhateverTheWorkerCount()
+    {
+        var dataset = ArrayDataset.Patterned(50, 3, 8);
+        var mean = MeanImage.Compute(dataset);
+        var a = new BatchLoader(dataset, null, Training(1) with { Mean = mean }).Epoch(3).ToArray();
+        var b = new BatchLoader(dataset, null, Training(4) with { Mean = mean }).Epoch(3).ToArray();
+        Assert.HasCount(7, a);
+        Assert.AreEqual(2, a[^1].Count, "50 = 6 × 8 + 2");
+        for (int i = 0; i < a.Length; i++)
+        {
+            CollectionAssert.AreEqual(a[i].Indices, b[i].Indices);
+            CollectionAssert.AreEqual(a[i].Labels, b[i].Labels);
+            CollectionAssert.AreEqual(a[i].Images, b[i].Images);
+        }
+    }
+
+    [TestMethod]
+    public void EachEpochIsADifferentPermutationOfTheIndices()
+    {
+        var dataset = ArrayDataset.Patterned(50, 3, 8);
+        var loader = new BatchLoader(dataset, null, Training(2));
+        var first = loader.Epoch(0).SelectMany(batch => batch.Indices).ToArray();
+        var second = loader.Epoch(1).SelectMany(batch => batch.Indices).ToArray();
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 50).ToArray(), first);
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 50).ToArray(), second);
+        CollectionAssert.AreNotEqual(first, second);
+        CollectionAssert.AreNotEqual(Enumerable.Range(0, 50).ToArray(), first);
+    }
+
+    [TestMethod]
+    public void CentreModeServesTheMeanSubtractedCentreInOrder()
+    {
+        var dataset = ArrayDataset.Patterned(5, 1, 4);
+        var mean = MeanImage.Compute(dataset);
+        var loader = new BatchLoader(dataset, [4, 1], new BatchLoaderOptions { BatchSize = 2, CropSize = 2, Mode = CropMode.Centre, Mean = mean, Shuffle = false, Workers = 2 });
+        var batch = loader.Epoch(0).Single();
+        CollectionAssert.AreEqual(new[] { 4, 1 }, batch.Indices);
+        var image = new float[16];
+        dataset.ReadImage(4, image);
+        // The centre 2×2 of a 4×4 image is rows 1–2, columns 1–2.
+        int[] centre = [5, 6, 9, 10];
+        CollectionAssert.AreEqual(centre.Select(k => image[k] - mean.Values[k]).ToArray(), batch.Images[..4]);
+    }
+
+    [TestMethod]
+    public void TenCropServesTenCropsPerImageImageMajor()
+    {
+        var dataset = ArrayDataset.Patterned(3, 3, 8);
+        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 3, CropSize = 6, Mode = CropMode.TenCrop, Shuffle = false, Workers = 1 });
+        var batch = loader.Epoch(0).Single();
+        Assert.AreEqual(10, batch.CropsPerImage);
+        Assert.HasCount(3 * 10 * 3 * 6 * 6, batch.Images);
+        var image = new float[3 * 8 * 8];
+        dataset.ReadImage(1, image);
+        var expected = new float[10 * 3 * 36];
+        TenCrop.Cut(image, 3, 8, 6, expected);
+        CollectionAssert.AreEqual(expected, batch.Images[(10 * 108)..(20 * 108)]);
+    }
+
+    [TestMethod]
+    public void WorkersStayAtMostPrefetchBatchesAhead()
+    {
+        var dataset = ArrayDataset.Patterned(200, 1, 8);
+        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 10, CropSize = 8, Seed = 1, Workers = 3, Prefetch = 2 });
+        using var batches = loader.Epoch(0).GetEnumerator();
+        Assert.IsTrue(batches.MoveNext());
+        Thread.Sleep(300); // give the workers every chance to run ahead
+        Assert.IsLessThanOrEqualTo(30, dataset.Reads, "the batch in hand plus two prefetched");
+        Assert.IsGreaterThanOrEqualTo(20, dataset.Reads, "prefetching happened");
+    }
+
+    [TestMethod]
+    public void AWorkerErrorReachesTheConsumer()
+    {
+        var dataset = new ArrayDataset(1, 4, [new float[16], new float[17]], [0, 1]);
+        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 1, CropSize = 4, Shuffle = false, Workers = 2 });
+        Assert.ThrowsExactly<ArgumentException>(() => loader.Epoch(0).ToArray());
+    }
+}
