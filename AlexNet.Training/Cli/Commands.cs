@@ -17,7 +17,7 @@ public static class Commands
           train      train a model (default: the small preset on the vendored Fashion-MNIST)
           evaluate   top-1/top-5 error of a checkpoint, centre crop and ten-crop
           export     write model.onnx from a checkpoint
-          prepare    write a resized copy of an image-folder tree (shorter side 256, centre crop)
+          prepare    write a resized copy of an image-folder tree (shorter side 256, centre crop), as the paper did
 
         <command> --help lists the flags of a command.
         """;
@@ -72,6 +72,7 @@ public static class Commands
                 "train" => Train(args[1..]),
                 "evaluate" => Evaluate(args[1..]),
                 "export" => Export(args[1..]),
+                "prepare" => Prepare(args[1..]),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: train, evaluate, export, prepare."),
             };
         }
@@ -158,8 +159,9 @@ public static class Commands
             Console.Error.WriteLine($"model: {trainer.Architecture.Preset}, {trainer.Model.ParameterCount:N0} parameters, {trainer.Architecture.Towers} tower(s); run folder {o.RunDir}");
             var result = trainer.Run(stop.Token);
             Console.WriteLine($"checkpoint: {Path.GetFullPath(result.CheckpointPath)}");
-            Console.WriteLine($"metrics:    {Path.GetFullPath(Path.Combine(o.RunDir, "metrics.csv"))}");
-            Console.WriteLine($"curve:      {Path.GetFullPath(Path.Combine(o.RunDir, "training-curve.png"))}");
+            foreach (var (label, file) in new[] { ("metrics:   ", "metrics.csv"), ("curve:     ", "training-curve.png") })
+                if (File.Exists(Path.Combine(o.RunDir, file))) Console.WriteLine($"{label} {Path.GetFullPath(Path.Combine(o.RunDir, file))}");
+            if (result.Interrupted) Console.WriteLine($"resume with: train --run-dir {o.RunDir} --resume --epochs {o.Epochs}");
             if (result.OnnxPath != null) Console.WriteLine($"model:      {Path.GetFullPath(result.OnnxPath)}");
             return 0;
         }
@@ -213,6 +215,29 @@ public static class Commands
         var output = f.String("output") ?? Path.Combine(folder, "model.onnx");
         AlexNet.Training.Export.ModelExport.Write(trained, output);
         Console.WriteLine($"model: {Path.GetFullPath(output)}");
+        return 0;
+    }
+
+    private static readonly Flag[] PrepareFlags =
+    [
+        new("source", "image-folder tree to copy (e.g. an ImageNet train/ or val/ folder)"),
+        new("destination", "where the resized PNG copies go (same sub-folders)"),
+        new("size", "shorter side, then centre crop to size×size", "256"),
+    ];
+
+    private static int Prepare(string[] args)
+    {
+        var f = new Flags(args, PrepareFlags);
+        if (f.Help) { Console.WriteLine(Flags.HelpText("usage: prepare --source <folder> --destination <folder> [--size 256]", PrepareFlags)); return 0; }
+        var source = f.String("source") ?? throw new UsageException("--source is required.");
+        var destination = f.String("destination") ?? throw new UsageException("--destination is required.");
+        int size = Positive(f, "size");
+        var report = FolderPreparation.Prepare(source, destination, size, progress: new Progress<int>(n =>
+        {
+            if (n % 1000 == 0) Console.Error.WriteLine($"{n} images prepared");
+        }));
+        Console.WriteLine($"prepared {report.Written} images, {report.AlreadyPresent} already present, {report.Skipped.Count} skipped -> {Path.GetFullPath(destination)}");
+        foreach (var s in report.Skipped) Console.WriteLine($"  skipped {s.Path}: {s.Reason}");
         return 0;
     }
 }

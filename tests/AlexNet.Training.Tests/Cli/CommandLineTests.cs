@@ -1,0 +1,78 @@
+using AlexNet.Training.Cli;
+
+namespace AlexNet.Training.Tests.Cli;
+
+[TestClass]
+public sealed class CommandLineTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        try { return (Commands.Run(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    [TestMethod]
+    public void UnknownFlagExitsWithUsageErrorAndSuggestsTheNearestFlag()
+    {
+        var (code, _, err) = Run("train", "--batchsize", "64");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "Unknown flag --batchsize");
+        StringAssert.Contains(err, "--batch-size");
+    }
+
+    [TestMethod]
+    public void MissingDatasetFolderIsNamedInTheError()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-dataset-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = Run("train", "--data", missing, "--run-dir", RepoPaths.NewTempFolder("cli"));
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(err, missing);
+        StringAssert.Contains(err, "does not exist");
+    }
+
+    [TestMethod]
+    public void EmptyClassFolderInAnImageTreeIsReportedByPath()
+    {
+        var root = RepoPaths.NewTempFolder("empty-class");
+        foreach (var split in new[] { "train", "val" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, split, "cat"));
+            Directory.CreateDirectory(Path.Combine(root, split, "dog"));
+            File.Copy(FindAsset("chelsea.png"), Path.Combine(root, split, "cat", "chelsea.png"));
+        }
+        var (code, _, err) = Run("train", "--data", root, "--preset", "small", "--run-dir", RepoPaths.NewTempFolder("cli"));
+        Assert.AreEqual(1, code);
+        StringAssert.Contains(err, Path.Combine("train", "dog"));
+    }
+
+    [TestMethod]
+    public void NonNumericValueIsAUsageError()
+    {
+        var (code, _, err) = Run("train", "--epochs", "many");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--epochs 'many'");
+    }
+
+    [TestMethod]
+    public void TrainHelpListsEverySection5Knob()
+    {
+        var (code, text, _) = Run("train", "--help");
+        Assert.AreEqual(0, code);
+        foreach (var flag in new[] { "--batch-size", "--lr", "--momentum", "--weight-decay", "--max-lr-drops", "--resume", "--devices" })
+            StringAssert.Contains(text, flag);
+    }
+
+    internal static string FindAsset(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "assets", name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new AssertFailedException($"tests/assets/{name} not found above {AppContext.BaseDirectory}");
+    }
+}
