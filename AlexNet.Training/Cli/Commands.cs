@@ -18,6 +18,7 @@ public static class Commands
           evaluate   top-1/top-5 error of a checkpoint, centre crop and ten-crop
           export     write model.onnx from a checkpoint
           prepare    write a resized copy of an image-folder tree (shorter side 256, centre crop)
+          study      run the paper's ablations (relu, lrn, pooling, towers, pca, dropout, tencrop, kernels, all)
           doctor     what will run where (CPU, CUDA) for training and serving, and why; --require, --json
 
         <command> --help lists the flags of a command.
@@ -73,6 +74,7 @@ public static class Commands
                 "train" => Train(args[1..]),
                 "evaluate" => Evaluate(args[1..]),
                 "export" => Export(args[1..]),
+                "study" => StudyCommand.Run(args[1..]),
                 "doctor" => DoctorCommand.Run(args[1..]),
                 _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: train, evaluate, export, prepare."),
             };
