@@ -18,6 +18,8 @@ public static class Commands
           evaluate   top-1/top-5 error of a checkpoint, centre crop and ten-crop
           export     write model.onnx from a checkpoint
           prepare    write a resized copy of an image-folder tree (shorter side 256, centre crop), as the paper did
+          study      run the paper's ablations (relu, lrn, pooling, towers, pca, dropout, tencrop, kernels, all)
+          doctor     what will run where (CPU, CUDA) for training and serving, and why; --require, --json
 
         <command> --help lists the flags of a command.
         """;
@@ -73,7 +75,9 @@ public static class Commands
                 "evaluate" => Evaluate(args[1..]),
                 "export" => Export(args[1..]),
                 "prepare" => Prepare(args[1..]),
-                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: train, evaluate, export, prepare."),
+                "study" => StudyCommand.Run(args[1..]),
+                "doctor" => DoctorCommand.Run(args[1..]),
+                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: train, evaluate, export, prepare, study, doctor."),
             };
         }
         catch (UsageException e)

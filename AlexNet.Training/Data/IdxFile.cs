@@ -42,6 +42,9 @@ public static class IdxFile
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
             if (dims[i] <= 0)
                 throw new InvalidDataException($"{path}: dimension {i} is {dims[i]}; IDX dimensions must be positive.");
+            // A crafted header can multiply past 2^63 and wrap to the file's real length; no real file comes close.
+            if (expected > long.MaxValue / dims[i])
+                throw new InvalidDataException($"{path}: the header's dimensions [{string.Join(", ", dims[..(i + 1)])}, …] overflow: no file holds that many values.");
             expected *= dims[i];
         }
         long actual = bytes.Length - headerLength;

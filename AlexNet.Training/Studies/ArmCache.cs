@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace AlexNet.Training.Studies;
+
+/// <summary>
+/// Finished arms stored as arm.json in their run folder, so a later or parallel <c>study</c> invocation under the same
+/// budget reuses them instead of training again. A stored arm counts only when its budget signature matches.
+/// </summary>
+public static class ArmCache
+{
+    /// <summary>File name inside the arm's run folder.</summary>
+    public const string FileName = "arm.json";
+
+    private static readonly JsonSerializerOptions Json = new() { IncludeFields = false, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>What must match for a stored arm to be reused: everything in the budget that shapes training.</summary>
+    /// <param name="b">The budget.</param>
+    public static string Signature(StudyBudget b) =>
+        $"{Path.GetFullPath(b.Data)}|{b.ColourData}|{b.TrainLimit}|{b.EvalLimit}|{b.Epochs}|{b.BatchSize}|{b.Seed}";
+
+    /// <summary>The stored arm in <paramref name="runDir"/> when it was trained under <paramref name="budget"/>; otherwise null.</summary>
+    /// <param name="runDir">The arm's run folder.</param>
+    /// <param name="budget">The budget in force.</param>
+    public static ArmResult? Load(string runDir, StudyBudget budget)
+    {
+        var path = Path.Combine(runDir, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json);
+            return stored?.Signature == Signature(budget) ? stored.Arm : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Stores a finished arm (atomically).</summary>
+    /// <param name="runDir">The arm's run folder.</param>
+    /// <param name="budget">The budget it trained under.</param>
+    /// <param name="arm">The result.</param>
+    public static void Save(string runDir, StudyBudget budget, ArmResult arm)
+    {
+        Directory.CreateDirectory(runDir);
+        var path = Path.Combine(runDir, FileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new Stored(Signature(budget), arm), Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private sealed record Stored(string Signature, ArmResult Arm);
+}

@@ -1,0 +1,45 @@
+using AlexNet.Onnx;
+using AlexNet.Onnx.Imaging;
+using AlexNet.Onnx.Runtime;
+
+namespace AlexNet.Bench.Inference;
+
+/// <summary>Centre crops of real images, preprocessed once, for the cases that start from ready-made tensors.</summary>
+public static class ReadyCrops
+{
+    /// <summary>N × crop floats: the centre crop of image i mod count at position i.</summary>
+    /// <param name="model">The opened model (its metadata gives sizes, scale and mean).</param>
+    /// <param name="paths">Image files.</param>
+    /// <param name="batch">N.</param>
+    public static float[] Centre(ModelFile model, IReadOnlyList<string> paths, int batch)
+    {
+        var m = model.Metadata;
+        var prepared = new float[m.InputChannels * m.ResizeSize * m.ResizeSize];
+        var crops = new float[batch * model.CropLength];
+        for (int i = 0; i < batch; i++)
+        {
+            PaperPreparation.Load(paths[i % paths.Count], m.ResizeSize, m.InputChannels, prepared);
+            ImageCrops.Centre(m, prepared, crops.AsSpan(i * model.CropLength, model.CropLength));
+        }
+        return crops;
+    }
+
+    /// <summary>The ten crops of one image (corners, centre, then their mirrors), preprocessed.</summary>
+    /// <param name="model">The opened model.</param>
+    /// <param name="path">Image file.</param>
+    public static float[] Ten(ModelFile model, string path)
+    {
+        var m = model.Metadata;
+        var prepared = new float[m.InputChannels * m.ResizeSize * m.ResizeSize];
+        PaperPreparation.Load(path, m.ResizeSize, m.InputChannels, prepared);
+        int r = m.ResizeSize, s = m.InputSize, o = ImageCrops.CentreOffset(m);
+        (int Top, int Left)[] windows = [(0, 0), (0, r - s), (r - s, 0), (r - s, r - s), (o, o)];
+        var crops = new float[10 * model.CropLength];
+        for (int i = 0; i < 10; i++)
+        {
+            var (top, left) = windows[i % 5];
+            ImageCrops.Crop(m, prepared, top, i < 5 ? left : r - s - left, mirror: i >= 5, crops.AsSpan(i * model.CropLength, model.CropLength));
+        }
+        return crops;
+    }
+}

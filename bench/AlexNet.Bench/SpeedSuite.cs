@@ -1,0 +1,74 @@
+using AlexNet.Bench.Compute;
+using AlexNet.Bench.Harness;
+using AlexNet.Bench.Inference;
+using AlexNet.Bench.Setup;
+using AlexNet.Bench.Training;
+using AlexNet.Onnx;
+
+namespace AlexNet.Bench;
+
+/// <summary>
+/// Inference and training speed for one preset: ours and the peers in interleaved rounds, the compute limit (best
+/// sgemm) measured in the same rounds, and the section of the report.
+/// </summary>
+public static class SpeedSuite
+{
+    /// <summary>Measures a preset and returns its Markdown section.</summary>
+    /// <param name="preset">small or paper.</param>
+    /// <param name="o">Flags: runs, warmup, min-seconds, batch, train-runs, skip-training, python, threads.</param>
+    /// <param name="folder">Temporary folder for the model and images.</param>
+    /// <param name="python">The PyTorch server, or null to skip the PyTorch peer.</param>
+    /// <param name="log">Progress.</param>
+    public static string Run(string preset, Options o, string folder, PyTorchReference? python, TextWriter log)
+    {
+        int runs = o.Int("runs", 5), warmup = o.Int("warmup", 1), batch = o.Int("batch", 32);
+        double minSeconds = o.Number("min-seconds", preset == "paper" ? 2 : 1);
+        var report = new Report(preset);
+
+        log.WriteLine($"[{preset}] exporting the model and writing images to {folder}");
+        var trainingData = o.Has("skip-training") ? null : BenchTrainingData.For(preset);
+        using var model = BenchModel.Create(preset, folder, preset == "small" ? trainingData?.Mean : null);
+        var file = ModelFile.Open(model.OnnxPath);
+        var images = BenchImages.For(preset, folder);
+        report.Setup(model, images, new FileInfo(model.OnnxPath).Length);
+
+        var crops = ReadyCrops.Centre(file, images, batch);
+        var inference = new List<BenchCase>
+        {
+            new MlNetTenCrop(model.OnnxPath, images),
+            new MlNetTenCrop(model.OnnxPath, images, ownLoadImages: true),
+            new MlNetStockRoute(file, images),
+            new BareOnnxRuntime("infer.ort10", file, ReadyCrops.Ten(file, images[0]), cropsPerImage: 10),
+            new ScorerWithDecoding(file, images, batch),
+            new ScorerSequentialDecoding(file, images, batch),
+            new BareOnnxRuntime("infer.ort", file, crops),
+            new TorchSharpEager(model.Network, crops),
+            new TorchSgemm(),
+            new OrtSgemm(),
+        };
+        if (python != null) inference.Add(python.Case("infer.pytorch", $"PyTorch eager (bench/pytorch_reference.py), batch {batch}, ready tensor", "infer", preset, batch));
+        log.WriteLine($"[{preset}] inference: {warmup} warm-up + {runs} rounds of {inference.Count} cases, ≥ {minSeconds} s each");
+        var inferenceResults = Rounds.Run(inference, warmup, runs, minSeconds, log);
+        foreach (var c in inference) c.Dispose();
+        report.Inference(inferenceResults, runs, warmup, minSeconds);
+
+        if (trainingData != null)
+        {
+            int trainRuns = o.Int("train-runs", preset == "paper" ? 2 : runs);
+            double trainSeconds = o.Number("train-seconds", preset == "paper" ? 1 : 5);
+            var training = new List<BenchCase>
+            {
+                new TrainingSteps(trainingData),
+                new LoaderAlone(trainingData),
+                new TorchSgemm(),
+                new OrtSgemm(),
+            };
+            if (python != null) training.Insert(1, python.Case("train.pytorch", "PyTorch 2-tower AlexNet step (bench/pytorch_reference.py), SGD, batch 128, ready tensors", "train", preset, 128));
+            log.WriteLine($"[{preset}] training: {warmup} warm-up + {trainRuns} rounds, ≥ {trainSeconds} s each");
+            var trainingResults = Rounds.Run(training, warmup, trainRuns, trainSeconds, log);
+            foreach (var c in training) c.Dispose();
+            report.Training(trainingResults, trainRuns, warmup, trainSeconds);
+        }
+        return report.ToMarkdown();
+    }
+}

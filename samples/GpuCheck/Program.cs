@@ -1,0 +1,105 @@
+using System.Globalization;
+using AlexNet.Onnx.Diagnostics;
+using AlexNet.Samples.GpuCheck;
+using Microsoft.ML.OnnxRuntime;
+
+// GpuCheck [model.onnx] [--devices cpu,0,1] [--images N] [--preset paper|small] [--tolerance T]
+// Exit codes: 0 every device ran and agreed with the CPU; 1 the CPU run failed; 2 usage;
+// 3 a CUDA device could not run the model; 4 a CUDA device's scores differ from the CPU's by more than T.
+string? model = null;
+string? devicesText = null, preset = "paper";
+int count = 32;
+float tolerance = 1e-3f;
+try
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        string Next() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
+        switch (args[i])
+        {
+            case "--devices": devicesText = Next(); break;
+            case "--images": count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--preset": preset = Next(); break;
+            case "--tolerance": tolerance = float.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--help" or "-h":
+                Console.WriteLine("usage: GpuCheck [model.onnx] [--devices cpu,0,1] [--images 32] [--preset paper|small] [--tolerance 0.001]");
+                return 0;
+            case var a when a.StartsWith("--", StringComparison.Ordinal): throw new FormatException($"unknown flag {a}");
+            default: model = args[i]; break;
+        }
+    }
+    if (count < 1) throw new FormatException("--images must be at least 1");
+    if (preset is not ("paper" or "small")) throw new FormatException("--preset: use paper or small");
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}. See --help.");
+    return 2;
+}
+
+var gpus = NvidiaDriver.Read();
+List<int?> devices = devicesText is null
+    ? [null, .. Enumerable.Range(0, Math.Max(1, gpus.Gpus.Count)).Select(i => (int?)i)]
+    : devicesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Select(d => d is "cpu" ? null : (int?)int.Parse(d.StartsWith("cuda:", StringComparison.Ordinal) ? d[5..] : d, CultureInfo.InvariantCulture)).ToList();
+if (!devices.Contains(null)) devices.Insert(0, null); // the CPU is the reference
+
+var temp = Directory.CreateTempSubdirectory("gpucheck-");
+try
+{
+    string what;
+    if (model is null)
+    {
+        model = RandomModel.Write(temp.FullName, preset!);
+        what = $"generated: {preset} preset, random weights";
+    }
+    else
+    {
+        model = Path.GetFullPath(model);
+        what = "given";
+    }
+    Console.WriteLine($"GpuCheck: the ML.NET ten-crop pipeline (ClassifyImagesWithAlexNet) on ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
+    Console.WriteLine($"model:   {model} ({what})");
+    Console.WriteLine($"images:  {count} synthetic 320x240 colour images, ten crops each");
+    Console.WriteLine($"driver:  {(gpus.DriverVersion is { } v ? $"NVIDIA {v}, " + string.Join(", ", gpus.Gpus.Select(g => $"{g.Index}: {g.Name}")) : "no NVIDIA driver loaded")}");
+    Console.WriteLine();
+
+    var images = SyntheticImages.Make(count);
+    var results = devices.Select(d => TenCropRun.Run(model, images, d)).ToList();
+    var cpu = results[0];
+
+    Console.WriteLine($"{"device",-8}  {"result",-7}  {"images/s",8}  max |score - cpu score|");
+    int exit = 0;
+    foreach (var r in results)
+    {
+        if (!r.Ok)
+        {
+            Console.WriteLine($"{r.Device,-8}  {"FAILED",-7}  {"-",8}  {r.Problem}");
+            if (r.Remedy is not null) Console.WriteLine($"{"",-8}  {"",-7}  {"",8}  fix: {r.Remedy}");
+            exit = Math.Max(exit, r.Device == "cpu" ? 1 : 3);
+            continue;
+        }
+        string diff = "(reference)";
+        if (r != cpu && cpu.Ok)
+        {
+            float max = r.Scores.Zip(cpu.Scores, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
+            diff = max.ToString("0.0e+0", CultureInfo.InvariantCulture) + (max <= tolerance ? " (agrees)" : $" (DIFFERS: over {tolerance.ToString(CultureInfo.InvariantCulture)})");
+            if (max > tolerance && exit == 0) exit = 4;
+        }
+        Console.WriteLine($"{r.Device,-8}  {"ok",-7}  {r.ImagesPerSecond,8:F1}  {diff}");
+    }
+    Console.WriteLine();
+    int cudaOk = results.Count(r => r.Ok && r.Device != "cpu"), cudaAll = results.Count - 1;
+    Console.WriteLine(exit switch
+    {
+        0 => $"OK: the CPU and {cudaOk} CUDA device(s) ran the model and agree.",
+        1 => "FAILED: the model did not run on the CPU (exit code 1).",
+        3 => $"CPU works; {cudaOk} of {cudaAll} CUDA device(s) usable (exit code 3).",
+        _ => "CUDA runs but its scores differ from the CPU's beyond the tolerance (exit code 4).",
+    });
+    return exit;
+}
+finally
+{
+    try { temp.Delete(recursive: true); } catch (IOException) { }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using AlexNet.MLNet;
+using AlexNet.Onnx.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace AlexNet.Samples.GpuCheck;
+
+/// <summary>Runs the ML.NET ten-crop pipeline (ClassifyImagesWithAlexNet) over the images on one device and times it.</summary>
+internal static class TenCropRun
+{
+    public static DeviceResult Run(string modelPath, IReadOnlyList<MLImage> images, int? gpuDeviceId)
+    {
+        var device = gpuDeviceId is int id ? $"cuda:{id}" : "cpu";
+        if (gpuDeviceId is int d)
+        {
+            // A real CUDA session first: its failure comes back in plain words, naming what is missing.
+            var probe = CudaSessionProbe.Check(d);
+            if (!probe.Usable) return new DeviceResult(device, false, 0, [], probe.Problem, probe.Remedy);
+        }
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var schema = ImageRow.Schema();
+            var options = new AlexNetOptions { GpuDeviceId = gpuDeviceId, FallbackToCpu = false };
+            var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageRow { Image = i }).ToList(), schema);
+            var model = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageRow.Image), options).Fit(data);
+
+            // Warm-up: the first image pays for session start, CUDA context and cuDNN algorithm search.
+            var first = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Image = images[0] } }, schema);
+            _ = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(first), reuseRowObject: false).ToList();
+
+            var clock = Stopwatch.StartNew();
+            var scores = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Score).ToList();
+            clock.Stop();
+            return new DeviceResult(device, true, images.Count / clock.Elapsed.TotalSeconds, scores);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            return new DeviceResult(device, false, 0, [], e.Message.Split('\n')[0], "run `doctor` (AlexNet.Training) or see docs/GPU.md");
+        }
+    }
+}

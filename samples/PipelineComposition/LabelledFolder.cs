@@ -1,0 +1,49 @@
+using AlexNet.Onnx.Imaging;
+using AlexNet.Training.Data;
+
+namespace AlexNet.Samples.PipelineComposition;
+
+/// <summary>One image file and its class (the name of its folder).</summary>
+public sealed class LabelledImage
+{
+    /// <summary>Path relative to the image folder.</summary>
+    public string ImagePath { get; set; } = "";
+    /// <summary>Class name.</summary>
+    public string Label { get; set; } = "";
+}
+
+/// <summary>A small ImageNet-style labelled folder (&lt;class&gt;/&lt;n&gt;.png), written from Fashion-MNIST test images.</summary>
+public static class LabelledFolder
+{
+    /// <summary>Writes the first <paramref name="perClass"/> test images of each of the first <paramref name="classes"/> classes as PNG.</summary>
+    /// <param name="dataFolder">Fashion-MNIST folder.</param>
+    /// <param name="folder">Destination folder (replaced).</param>
+    /// <param name="classes">How many classes.</param>
+    /// <param name="perClass">Images per class.</param>
+    public static void Write(string dataFolder, string folder, int classes, int perClass)
+    {
+        var images = IdxFile.Read(Path.Combine(dataFolder, "t10k-images-idx3-ubyte.gz"));
+        var labels = IdxFile.Read(Path.Combine(dataFolder, "t10k-labels-idx1-ubyte.gz"));
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        int side = images.Dimensions[1], size = side * side;
+        var written = new int[classes];
+        for (int i = 0; i < images.Count && written.Any(n => n < perClass); i++)
+        {
+            int label = labels.Data[i];
+            if (label >= classes || written[label] >= perClass) continue;
+            using var bitmap = GrayImage.ToBitmap(images.Data.AsSpan(i * size, size), side, side);
+            PngFile.Save(bitmap, Path.Combine(folder, FolderName(label), $"{written[label]++:D4}.png"));
+        }
+    }
+
+    /// <summary>Lists the folder's images with their labels, in a stable order.</summary>
+    /// <param name="folder">The image folder.</param>
+    public static List<LabelledImage> Read(string folder) =>
+        Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.png").Order(StringComparer.Ordinal)
+                .Select(f => new LabelledImage { ImagePath = Path.GetRelativePath(folder, f), Label = Path.GetFileName(d) }))
+            .ToList();
+
+    // "T-shirt/top" cannot be a folder name.
+    private static string FolderName(int label) => FashionMnist.ClassNames[label].Replace('/', '-');
+}

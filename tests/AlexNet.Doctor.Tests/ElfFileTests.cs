@@ -1,0 +1,45 @@
+using AlexNet.Onnx.Diagnostics;
+
+namespace AlexNet.Doctor.Tests;
+
+[TestClass]
+public sealed class ElfFileTests
+{
+    [TestMethod]
+    public void ReadsTheVersionsLibstdcxxDefines()
+    {
+        var elf = ElfFile.Read(SystemDiagnostics.LibstdcxxPath()!);
+
+        CollectionAssert.Contains(elf.DefinedVersions.ToList(), "GLIBCXX_3.4");
+        CollectionAssert.DoesNotContain(elf.DefinedVersions.ToList(), "libstdc++.so.6", "the base entry is the soname, not a version");
+        Assert.AreEqual(SystemDiagnostics.NewestVersion(elf.DefinedVersions, "GLIBCXX_"), SystemDiagnostics.Read().LibstdcxxNewestGlibcxx);
+    }
+
+    [TestMethod]
+    public void ReadsTheLibrariesTheCudaProviderLinks()
+    {
+        var elf = ElfFile.Read(CudaLibraries.FindProviderLibrary()!);
+
+        CollectionAssert.IsSubsetOf(new[] { "libcublasLt.so.13", "libcublas.so.13", "libcudart.so.13", "libcuda.so.1" }, elf.NeededLibraries.ToList());
+        Assert.IsTrue(elf.VersionNeeds.Any(n => n.Library == "libc.so.6" && n.Version.StartsWith("GLIBC_2.", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
+    public void ComparesVersionsNumberByNumber()
+    {
+        Assert.AreEqual("GLIBCXX_3.4.30", SystemDiagnostics.NewestVersion(["GLIBCXX_3.4.9", "GLIBCXX_3.4.30", "GLIBCXX_3.4", "CXXABI_1.3.13"], "GLIBCXX_"));
+    }
+
+    [TestMethod]
+    public void RejectsAFileThatIsNotElf()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "not a library");
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => ElfFile.Read(path));
+            StringAssert.Contains(e.Message, path);
+        }
+        finally { File.Delete(path); }
+    }
+}

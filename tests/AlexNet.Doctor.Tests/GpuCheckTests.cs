@@ -1,0 +1,42 @@
+namespace AlexNet.Doctor.Tests;
+
+[TestClass]
+public sealed class GpuCheckTests
+{
+    [ClassCleanup]
+    public static void DeletePublishFolder() => PublishedGpuCheck.Delete();
+
+    [TestMethod]
+    public void PublishFolderIsSelfContained()
+    {
+        var folder = PublishedGpuCheck.Folder;
+
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "libcoreclr.so")), "the .NET runtime ships in the folder");
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "libonnxruntime.so")));
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "libonnxruntime_providers_cuda.so")));
+        Assert.IsFalse(Directory.EnumerateFiles(folder, "libtorch*.so").Any(), "the GPU check carries no TorchSharp");
+    }
+
+    [TestMethod]
+    public void RunsItsCpuHalfFromThePublishFolderWithoutDotnet()
+    {
+        var (code, output) = PublishedGpuCheck.Run("--preset", "small", "--images", "3", "--devices", "cpu");
+
+        Assert.AreEqual(0, code, output);
+        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"cpu\s+ok\s+\d+\.\d\s+\(reference\)"));
+        StringAssert.Contains(output, "OK: the CPU and 0 CUDA device(s) ran the model and agree.");
+    }
+
+    [TestMethod]
+    public void NamesTheMissingCudaLibraryAndExitsThree()
+    {
+        var (code, output) = PublishedGpuCheck.Run("--preset", "small", "--images", "2", "--devices", "cpu,0");
+        if (code == 0) Assert.Inconclusive("CUDA works here; the failure report needs a machine without it.");
+
+        Assert.AreEqual(3, code, output);
+        StringAssert.Contains(output, "cuda:0    FAILED");
+        StringAssert.Contains(output, "libcublasLt.so.13");
+        StringAssert.Contains(output, "fix: install ");
+        StringAssert.Contains(output, "CPU works; 0 of 1 CUDA device(s) usable (exit code 3).");
+    }
+}

@@ -1,0 +1,2 @@
+// The samples share one short training run and two CPU cores; run them one at a time.
+[assembly: DoNotParallelize]

@@ -1,0 +1,71 @@
+using AlexNet.Training.Studies;
+
+namespace AlexNet.Training.Tests.Studies;
+
+[TestClass]
+public sealed class StudyRunnerTests
+{
+    // A few steps per arm: enough to run the whole code path, far too few to measure anything.
+    private static StudyBudget Tiny(string folder) => new()
+    {
+        Data = RepoPaths.FashionMnist, TrainLimit = 64, EvalLimit = 32, Epochs = 1, BatchSize = 32, Seed = 2,
+        Out = Path.Combine(folder, "out"), RunRoot = Path.Combine(folder, "runs"), Workers = 1,
+    };
+
+    [TestMethod]
+    public void AStudyWritesCurvesOfBothArmsAPlotAndAReportWithThePapersNumber()
+    {
+        var budget = Tiny(RepoPaths.NewTempFolder("study-lrn"));
+        var outcome = new StudyRunner(budget).Run(PaperStudies.Get("lrn"));
+
+        var csv = File.ReadAllLines(Path.Combine(budget.Out, "lrn.csv"));
+        Assert.AreEqual(StudyReport.CsvHeader, csv[0]);
+        Assert.AreEqual(3, csv.Length, "header + one epoch for each of the two arms");
+        Assert.IsTrue(csv[1].Contains("lrn1") && csv[2].Contains("lrn0"), string.Join("\n", csv));
+        Assert.IsTrue(new FileInfo(Path.Combine(budget.Out, "lrn.png")).Length > 1000);
+        var md = File.ReadAllText(Path.Combine(budget.Out, "lrn.md"));
+        StringAssert.Contains(md, "+1.4% (ImageNet top-1)");
+        StringAssert.Contains(md, "seed 2");
+        Assert.AreEqual(32, outcome.Paper.Test.CentreCrop.Count);
+        Assert.AreEqual(outcome.Alternative!.Test.CentreCrop.Top1Error - outcome.Paper.Test.CentreCrop.Top1Error, outcome.TestErrorDelta, 1e-12);
+    }
+
+    [TestMethod]
+    public void ArmsTrainedUnderTheSameBudgetAreReusedFromDisk()
+    {
+        var budget = Tiny(RepoPaths.NewTempFolder("study-cache"));
+        var first = new StudyRunner(budget).Run(PaperStudies.Get("tencrop"));
+        var log = new StringWriter();
+        var again = new StudyRunner(budget with { Log = log }).Run(PaperStudies.Get("tencrop"));
+
+        StringAssert.Contains(log.ToString(), "reusing");
+        Assert.AreEqual(first.Paper.Test.CentreCrop, again.Paper.Test.CentreCrop);
+        Assert.IsNotNull(again.Paper.Test.TenCrop, "the paper's configuration is also scored with ten crops");
+        Assert.AreEqual(first.Paper.TrainedConv1[0].Data[17], again.Paper.TrainedConv1[0].Data[17]);
+    }
+
+    [TestMethod]
+    public void KernelsAreDrawnPerTowerWithAColourfulnessScoreFromColourData()
+    {
+        var budget = Tiny(RepoPaths.NewTempFolder("study-kernels"));
+        var outcome = new StudyRunner(budget).RunKernels();
+
+        Assert.AreEqual(2, outcome.TowerColourfulness.Count);
+        Assert.AreEqual(3, outcome.Colour.TrainedConv1[0].Shape[1], "colour data gives RGB kernels");
+        Assert.AreEqual(1, outcome.Gray.TrainedConv1[0].Shape[1]);
+        Assert.IsTrue(File.Exists(Path.Combine(budget.Out, "kernels-colour.png")));
+        Assert.AreEqual(1 + 2 * 32, File.ReadAllLines(Path.Combine(budget.Out, "kernels.csv")).Length, "header + 32 kernels per tower");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(budget.Out, "kernels.md")), "| 2 | 32 |");
+    }
+
+    [TestMethod]
+    public void ThePapersArmIsSharedBetweenStudies()
+    {
+        var o = new StudyBudget().PaperOptions();
+        var keys = PaperStudies.All.Where(s => !s.Colour).Select(s => StudyArm.Key(s.PaperArm.Apply(o), "d")).Distinct().ToList();
+        Assert.AreEqual(1, keys.Count);
+        var alternatives = PaperStudies.All.Where(s => s.Alternative != null).Select(s => StudyArm.Key(s.Alternative!.Apply(o), "d")).ToList();
+        Assert.AreEqual(alternatives.Count, alternatives.Distinct().Count());
+        Assert.IsFalse(alternatives.Contains(keys[0]), "every alternative changes the paper's configuration");
+    }
+}
