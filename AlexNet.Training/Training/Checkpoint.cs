@@ -62,7 +62,8 @@ public static class Checkpoint
             }
             File.Move(tmp, full, overwrite: true);
         }
-        catch (IOException e)
+        // .NET reports EFBIG (file-size limit) as ArgumentOutOfRangeException("value"), not an IOException.
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException)
         {
             TryDelete(tmp);
             throw new IOException($"Could not write checkpoint '{full}': {e.Message}. The previous checkpoint, if any, is unchanged.", e);

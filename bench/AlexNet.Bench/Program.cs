@@ -1,5 +1,6 @@
 using System.Globalization;
 using AlexNet.Bench;
+using AlexNet.Bench.Memory;
 using AlexNet.Bench.Training;
 
 // AlexNet.Bench: `speed` measures inference and training against the peers in interleaved rounds; `memory` traces

@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Text;
 using AlexNet.Bench.Harness;
 using AlexNet.Bench.Inference;
-using AlexNet.Bench.Memory;
 using AlexNet.Bench.Setup;
 using AlexNet.Bench.Training;
 using AlexNet.MLNet;
 using Microsoft.ML;
 
-namespace AlexNet.Bench;
+namespace AlexNet.Bench.Memory;
 
 /// <summary>
 /// Resident memory over many ML.NET predictions or training steps, in a process of its own (so its peak RSS is that

@@ -29,7 +29,7 @@ public sealed class LoaderAlone : BenchCase
     /// <inheritdoc/>
     public override string Key => $"loader.w{_workers}";
     /// <inheritdoc/>
-    public override string Description => $"BatchLoader alone, random crops + flips + mean{(_workers > 0 ? "" : "")}, {_workers} worker(s)";
+    public override string Description => $"BatchLoader alone (the trainer's settings: random crops, flips, mean, PCA for RGB), {_workers} workers";
 
     /// <inheritdoc/>
     protected override double Step()

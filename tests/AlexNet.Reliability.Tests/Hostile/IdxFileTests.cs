@@ -1,0 +1,39 @@
+using AlexNet.Reliability.Tests.Support;
+using AlexNet.Training.Data;
+
+namespace AlexNet.Reliability.Tests.Hostile;
+
+/// <summary>Every generated bad IDX file through <see cref="IdxFile.Read"/>: an error naming the file, nothing allocated for a claimed size.</summary>
+[TestClass]
+public sealed class IdxFileTests
+{
+    private static readonly TempFolder Folder = new();
+
+    [ClassCleanup]
+    public static void DeleteFiles() => Folder.Dispose();
+
+    public static IEnumerable<object[]> Cases => HostileIdx.All().Select(f => new object[] { f.Name });
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void HostileIdxFileIsRejectedNamingTheFile(string name)
+    {
+        var file = HostileIdx.All().Single(f => f.Name == name);
+        var path = file.WriteTo(Folder.Path);
+        var error = Within.Catch(10, () => IdxFile.Read(path), $"reading {name}");
+        var invalid = Assert.IsInstanceOfType<InvalidDataException>(error, error?.ToString() ?? "read without an error");
+        StringAssert.StartsWith(invalid.Message, path + ":");
+        StringAssert.Contains(invalid.Message, file.Expected!);
+    }
+
+    [TestMethod]
+    public void HeaderClaimingTwoBillionImagesAllocatesOnlyTheFile()
+    {
+        var path = HostileIdx.All().Single(f => f.Name.StartsWith("claims-", StringComparison.Ordinal)).WriteTo(Folder.Path);
+        var use = MemoryUse.Of(() =>
+        {
+            for (int i = 0; i < 20; i++) Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
+        });
+        Assert.IsLessThan(1L << 20, use.AllocatedBytes, use.ToString());
+    }
+}

@@ -1,0 +1,81 @@
+using AlexNet.Onnx;
+using AlexNet.Onnx.Runtime;
+using AlexNet.Reliability.Tests.Support;
+
+namespace AlexNet.Reliability.Tests.Hostile;
+
+/// <summary>Bad model files through <see cref="ModelFile.Open"/> and a <see cref="BatchScorer"/>: a <see cref="ModelFileException"/> naming the file, or scores.</summary>
+[TestClass]
+public sealed class ModelFileTests
+{
+    private static readonly TempFolder Folder = new();
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [ClassCleanup]
+    public static void DeleteFiles() => Folder.Dispose();
+
+    public static IEnumerable<object[]> Cases => HostileOnnx.Broken(File.ReadAllBytes(TestModels.Rgb)).Select(f => new object[] { f.Name });
+
+    /// <summary>Opens, creates a session and scores one crop of zeros; returns the probabilities.</summary>
+    private static float[] OpenAndScore(string path)
+    {
+        var model = ModelFile.Open(path);
+        using var scorer = new BatchScorer(model, new OnnxSessionOptions { IntraOpThreads = 1 });
+        var probabilities = new float[scorer.NumClasses];
+        var crop = new float[scorer.CropLength];
+        var random = new Random(2);
+        for (int i = 0; i < crop.Length; i++) crop[i] = random.Next(-128, 128); // mean-subtracted 0–255 levels
+        scorer.Score(crop, probabilities);
+        return probabilities;
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void BrokenModelFileIsRejectedNamingTheFile(string name)
+    {
+        var file = HostileOnnx.Broken(File.ReadAllBytes(TestModels.Rgb)).Single(f => f.Name == name);
+        var path = file.WriteTo(Folder.Path);
+        var error = Within.Catch(30, () => OpenAndScore(path), $"opening {name}");
+        TestContext.WriteLine($"{name}: {error?.Message ?? "scored"}");
+        var model = Assert.IsInstanceOfType<ModelFileException>(error, error?.ToString() ?? "opened and scored without an error");
+        StringAssert.Contains(model.Message, path);
+        StringAssert.Contains(model.Message, file.Expected!);
+    }
+
+    [TestMethod]
+    public void LengthsClaimingTwoGigabytesAreRejectedWithoutAllocatingThem()
+    {
+        var path = Path.Combine(Folder.Path, "claims-2-GB.onnx");
+        File.WriteAllBytes(path, HostileOnnx.ClaimsTwoGigabytes);
+        var use = MemoryUse.Of(() =>
+        {
+            for (int i = 0; i < 20; i++) Assert.ThrowsExactly<ModelFileException>(() => ModelFile.Open(path));
+        });
+        TestContext.WriteLine($"20 opens: {use}");
+        Assert.IsLessThan(1L << 20, use.AllocatedBytes, use.ToString());
+    }
+
+    [TestMethod]
+    public void ModelWithFlippedBytesIsRejectedOrScoresWithoutCrashing()
+    {
+        var good = File.ReadAllBytes(TestModels.Rgb);
+        var reference = OpenAndScore(TestModels.Rgb);
+        int rejected = 0, same = 0, changed = 0, nonFinite = 0;
+        var unexpected = new List<string>();
+        foreach (var file in HostileOnnx.Flipped(good, count: 60, seed: 31))
+        {
+            var path = file.WriteTo(Folder.Path);
+            float[]? scores = null;
+            var error = Within.Catch(30, () => scores = OpenAndScore(path), $"opening {file.Name}");
+            File.Delete(path);
+            if (error is ModelFileException) rejected++;
+            else if (error is not null) unexpected.Add($"{file.Name}: {error.GetType().Name}: {error.Message}");
+            else if (scores!.Any(s => !float.IsFinite(s))) nonFinite++;
+            else if (scores!.SequenceEqual(reference)) same++;
+            else changed++;
+        }
+        TestContext.WriteLine($"60 single-byte flips: {rejected} rejected, {same} scored identically, {changed} scored differently, {nonFinite} non-finite scores");
+        Assert.IsEmpty(unexpected, string.Join("\n", unexpected));
+    }
+}

@@ -1,0 +1,32 @@
+using AlexNet.Reliability.Tests.Support;
+
+namespace AlexNet.Reliability.Tests.Training;
+
+/// <summary>Ctrl-C (SIGINT) and SIGTERM: the step finishes, a checkpoint is written, the CLI exits 0, and the run resumes.</summary>
+[TestClass]
+public sealed class InterruptTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [TestMethod]
+    [DataRow(Signals.SigInt)]
+    [DataRow(Signals.SigTerm)]
+    public void SignalMidEpochSavesACheckpointAndExitsZero(int signal)
+    {
+        using var run = new TempFolder();
+        using (var p = TrainingProcess.Start(TrainingProcess.TrainArgs(run.Path, epochs: 50)))
+        {
+            Assert.IsTrue(Poll.Until(() => p.Stderr.Contains($"] 1/{ReferenceRun.StepsPerEpoch}", StringComparison.Ordinal), Patience), TrainingProcess.Tail(p.Stderr));
+            p.Signal(signal);
+            Assert.AreEqual(0, p.WaitForExit(Patience), TrainingProcess.Tail(p.Stderr));
+            StringAssert.Contains(p.Stderr, "checkpoint saved at epoch 1");
+            StringAssert.Contains(p.Stdout, $"checkpoint: {Checkpoints.In(run.Path)}");
+        }
+        long step = Checkpoints.Step(run.Path) ?? throw new AssertFailedException("no checkpoint");
+        Assert.IsTrue(step is >= 1 and < ReferenceRun.StepsPerEpoch, $"saved mid-epoch at step {step}");
+
+        int code = TrainingProcess.Run(TrainingProcess.TrainArgs(run.Path, epochs: 1, resume: true), Patience, out var stderr);
+        Assert.AreEqual(0, code, TrainingProcess.Tail(stderr));
+        Assert.AreEqual((long)ReferenceRun.StepsPerEpoch, Checkpoints.Step(run.Path));
+    }
+}
