@@ -55,4 +55,27 @@ public sealed class AlexNetWeights : Dictionary<string, WeightTensor>
                 throw new ArgumentException($"Weight '{name}' holds {t.Data.LongLength} values, its shape needs {t.ElementCount}.");
         }
     }
+
+    /// <summary>
+    /// Seeded He-uniform weights (bound √(6 / fan-in), biases ±0.1): an untrained network whose activations stay
+    /// O(1), for speed measurements, smoke tests and GPU checks where only the plumbing matters.
+    /// </summary>
+    /// <param name="architecture">The network.</param>
+    /// <param name="seed">Random seed; the same seed gives the same weights.</param>
+    /// <param name="conv1Scale">Extra factor on conv1's bound, e.g. 1/60 for raw 0–255 pixels, so the logits stay moderate.</param>
+    public static AlexNetWeights RandomUniform(AlexNetArchitecture architecture, int seed, float conv1Scale = 1f)
+    {
+        var random = new Random(seed);
+        var weights = new AlexNetWeights();
+        foreach (var (name, shape) in ExpectedShapes(architecture))
+        {
+            var data = new float[shape.Aggregate(1, (a, d) => a * d)];
+            bool bias = name.EndsWith(".bias", StringComparison.Ordinal);
+            float bound = bias ? 0.1f : MathF.Sqrt(6f / shape.Skip(1).Aggregate(1, (a, d) => a * d));
+            if (name == "conv1.weight") bound *= conv1Scale;
+            for (int i = 0; i < data.Length; i++) data[i] = (random.NextSingle() * 2 - 1) * bound;
+            weights[name] = new WeightTensor(shape, data);
+        }
+        return weights;
+    }
 }

@@ -7,6 +7,7 @@ namespace AlexNet.Samples.GpuCheck;
 /// <summary>Writes an AlexNet with seeded random weights, for a check without a trained model.</summary>
 internal static class RandomModel
 {
+
     /// <summary>Writes the model and returns its path.</summary>
     /// <param name="folder">Destination folder.</param>
     /// <param name="preset">paper (227 crops, 1000 classes, 61 M parameters) or small (28 crops, 10 classes).</param>
@@ -19,21 +20,6 @@ internal static class RandomModel
         AlexNetOnnxWriter.Write(path, architecture, Weights(architecture, seed: 1), ModelMetadata.ForArchitecture(architecture, labels, mean));
         return path;
     }
-
-    // Uniform weights with a fan-in bound keep activations O(1), so the softmax is spread out and score differences show.
-    private static AlexNetWeights Weights(AlexNetArchitecture architecture, int seed)
-    {
-        var random = new Random(seed);
-        var weights = new AlexNetWeights();
-        foreach (var (name, shape) in AlexNetWeights.ExpectedShapes(architecture))
-        {
-            var data = new float[shape.Aggregate(1, (a, d) => a * d)];
-            bool bias = name.EndsWith(".bias", StringComparison.Ordinal);
-            float bound = bias ? 0.1f : MathF.Sqrt(6f / shape.Skip(1).Aggregate(1, (a, d) => a * d));
-            if (name == "conv1.weight") bound /= 60f; // raw 0–255 pixels
-            for (int i = 0; i < data.Length; i++) data[i] = (random.NextSingle() * 2 - 1) * bound;
-            weights[name] = new WeightTensor(shape, data);
-        }
-        return weights;
-    }
+    private static AlexNetWeights Weights(AlexNetArchitecture architecture, int seed) =>
+        AlexNetWeights.RandomUniform(architecture, seed, conv1Scale: 1f / 60); // raw 0–255 pixels
 }

@@ -23,24 +23,9 @@ internal static class TestModels
     public static string Gray => GrayPath.Value;
 
     public static void DeleteAll() => Folder.Dispose();
-
-    /// <summary>Weights drawn uniformly with a fan-in scale, so activations stay O(1) and the softmax is not one-hot.</summary>
-    public static AlexNetWeights RandomWeights(AlexNetArchitecture architecture, int seed)
-    {
-        var random = new Random(seed);
-        var weights = new AlexNetWeights();
-        foreach (var (name, shape) in AlexNetWeights.ExpectedShapes(architecture))
-        {
-            var data = new float[shape.Aggregate(1, (a, d) => a * d)];
-            bool bias = name.EndsWith(".bias", StringComparison.Ordinal);
-            float bound = bias ? 0.1f : MathF.Sqrt(6f / shape.Skip(1).Aggregate(1, (a, d) => a * d));
-            // Raw 0–255 pixels minus the mean are large; scale conv1 down so fc8 logits stay moderate.
-            if (name == "conv1.weight") bound /= 60f;
-            for (int i = 0; i < data.Length; i++) data[i] = (random.NextSingle() * 2 - 1) * bound;
-            weights[name] = new WeightTensor(shape, data);
-        }
-        return weights;
-    }
+    // Raw 0–255 pixels minus the mean are large; conv1 is scaled down so fc8 logits stay moderate.
+    public static AlexNetWeights RandomWeights(AlexNetArchitecture architecture, int seed) =>
+        AlexNetWeights.RandomUniform(architecture, seed, conv1Scale: 1f / 60);
 
     /// <summary>A smooth mean image around mid-gray that differs per channel and position.</summary>
     public static PixelMean MeanImage(int channels, int side)

@@ -7,21 +7,7 @@ namespace AlexNet.Onnx.Tests.Support;
 /// <summary>Architectures, seeded random weights and inputs for writing real model files in tests.</summary>
 internal static class TestModels
 {
-    /// <summary>Weights drawn uniformly with a fan-in scale (He-style), so activations stay O(1) through the net.</summary>
-    public static AlexNetWeights RandomWeights(AlexNetArchitecture architecture, int seed)
-    {
-        var random = new Random(seed);
-        var weights = new AlexNetWeights();
-        foreach (var (name, shape) in AlexNetWeights.ExpectedShapes(architecture))
-        {
-            var data = new float[shape.Aggregate(1, (a, d) => a * d)];
-            bool bias = name.EndsWith(".bias", StringComparison.Ordinal);
-            float bound = bias ? 0.1f : MathF.Sqrt(6f / shape.Skip(1).Aggregate(1, (a, d) => a * d));
-            for (int i = 0; i < data.Length; i++) data[i] = (random.NextSingle() * 2 - 1) * bound;
-            weights[name] = new WeightTensor(shape, data);
-        }
-        return weights;
-    }
+    public static AlexNetWeights RandomWeights(AlexNetArchitecture architecture, int seed) => AlexNetWeights.RandomUniform(architecture, seed);
 
     /// <summary>Standard-normal-ish inputs (uniform ±1.7) for a batch of crops.</summary>
     public static float[] RandomCrops(int count, int cropLength, int seed)

@@ -25,19 +25,6 @@ internal static class TestModels
 
     public static void Delete() => Folder.Dispose();
 
-    private static AlexNetWeights RandomWeights(AlexNetArchitecture architecture, int seed)
-    {
-        var random = new Random(seed);
-        var weights = new AlexNetWeights();
-        foreach (var (name, shape) in AlexNetWeights.ExpectedShapes(architecture))
-        {
-            var data = new float[shape.Aggregate(1, (a, d) => a * d)];
-            bool bias = name.EndsWith(".bias", StringComparison.Ordinal);
-            float bound = bias ? 0.1f : MathF.Sqrt(6f / shape.Skip(1).Aggregate(1, (a, d) => a * d));
-            if (name == "conv1.weight") bound /= 60f; // raw 0–255 pixels: keep the logits moderate
-            for (int i = 0; i < data.Length; i++) data[i] = (random.NextSingle() * 2 - 1) * bound;
-            weights[name] = new WeightTensor(shape, data);
-        }
-        return weights;
-    }
+    private static AlexNetWeights RandomWeights(AlexNetArchitecture architecture, int seed) =>
+        AlexNetWeights.RandomUniform(architecture, seed, conv1Scale: 1f / 60); // raw 0–255 pixels
 }
