@@ -34,6 +34,12 @@ public static class KernelColourfulness
         return scores;
     }
 
+    /// <summary>What training added to a tower's kernels: trained − initial weights, same shape.</summary>
+    /// <param name="initial">Weights before training.</param>
+    /// <param name="trained">Weights after training.</param>
+    public static WeightTensor Change(WeightTensor initial, WeightTensor trained) =>
+        new(trained.Shape, trained.Data.Zip(initial.Data, (a, b) => a - b).ToArray());
+
     /// <summary>Mean score over one tower's kernels.</summary>
     /// <param name="weights">One tower's conv1 weights [kernels, 3, k, k].</param>
     public static double Mean(WeightTensor weights) => PerKernel(weights).Average();

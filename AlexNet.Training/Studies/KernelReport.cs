@@ -38,14 +38,17 @@ public static class KernelReport
         sb.AppendLine($"**Our run:** the paper's configuration (two towers, PCA colour on) on {o.Colour.DataName}; {o.Budget.Describe()}.").AppendLine();
         sb.AppendLine("Colourfulness of a kernel w (3 × k × k) is the share of its energy off the gray axis, Σ(w − mean over R,G,B)² / Σw²: " +
                       "0 for a gray kernel, 2/3 on average for independent random channels (an untrained layer).").AppendLine();
-        sb.AppendLine("| tower | kernels | mean colourfulness at init | mean colourfulness trained | median trained | kernels above 0.5 |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("The learned change (trained − initial weights) is scored too: at a small budget the trained kernels are still mostly their random start.").AppendLine();
+        sb.AppendLine("| tower | kernels | mean colourfulness at init | mean colourfulness trained | median trained | kernels above 0.5 | mean colourfulness of the learned change | relative size of the change ‖Δw‖/‖w₀‖ |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
         for (int t = 0; t < o.Colour.TrainedConv1.Count; t++)
         {
             var before = KernelColourfulness.PerKernel(o.Colour.InitialConv1[t]);
             var after = KernelColourfulness.PerKernel(o.Colour.TrainedConv1[t]);
             var sorted = after.Order().ToArray();
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {t + 1} | {after.Length} | {before.Average():F3} | {after.Average():F3} | {sorted[sorted.Length / 2]:F3} | {after.Count(v => v > 0.5)} |");
+            var change = KernelColourfulness.Change(o.Colour.InitialConv1[t], o.Colour.TrainedConv1[t]);
+            double size = Math.Sqrt(change.Data.Sum(v => (double)v * v) / o.Colour.InitialConv1[t].Data.Sum(v => (double)v * v));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {t + 1} | {after.Length} | {before.Average():F3} | {after.Average():F3} | {sorted[sorted.Length / 2]:F3} | {after.Count(v => v > 0.5)} | {KernelColourfulness.Mean(change):F3} | {size:F3} |");
         }
         var towers = o.TowerColourfulness;
         if (towers.Count == 2)

@@ -33,4 +33,12 @@ public sealed class KernelColourfulnessTests
     [TestMethod]
     public void GrayInputKernelsAreRejected() =>
         Assert.ThrowsExactly<ArgumentException>(() => KernelColourfulness.PerKernel(new WeightTensor([2, 1, 3, 3], new float[18])));
+
+    [TestMethod]
+    public void TheLearnedChangeIsTrainedMinusInitialWeights()
+    {
+        var change = KernelColourfulness.Change(Kernels((1f, 1f, 1f)), Kernels((2f, 0f, 1f)));
+        CollectionAssert.AreEqual(new[] { 1f, -1f, 0f }, change.Data);
+        Assert.AreEqual(1, KernelColourfulness.PerKernel(change)[0], 1e-12, "a purely chromatic change");
+    }
 }
