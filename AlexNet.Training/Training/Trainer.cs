@@ -214,8 +214,15 @@ public sealed class Trainer : IDisposable
     /// <param name="epoch">0-based epoch.</param>
     public static int[] EpochOrder(int count, int seed, int epoch)
     {
+        // SplitMix64, not HashCode.Combine: .NET randomises HashCode per process, which would give a resumed
+        // run in a new process a different order than the one it interrupted.
         var order = Enumerable.Range(0, count).ToArray();
-        new Random(HashCode.Combine(seed, epoch, 0x5EED)).Shuffle(order);
+        var random = SplitMix64.For(seed, epoch, -1);
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = random.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
         return order;
     }
 
