@@ -33,6 +33,7 @@ public static class Checkpoint
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        RemoveStaleTemporaries(full);
         var tmp = $"{full}.tmp-{Environment.ProcessId}";
         try
         {
@@ -107,6 +108,19 @@ public static class Checkpoint
             tensors[name] = new StoredTensor(shape, data);
         }
         return (state, tensors);
+    }
+
+    // A process killed mid-write leaves its "<file>.tmp-<pid>"; remove those whose writer is gone.
+    private static void RemoveStaleTemporaries(string full)
+    {
+        foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(full)!, Path.GetFileName(full) + ".tmp-*"))
+        {
+            if (!int.TryParse(stale[(stale.LastIndexOf('-') + 1)..], out int pid) || pid == Environment.ProcessId) continue;
+            bool alive;
+            try { using var p = System.Diagnostics.Process.GetProcessById(pid); alive = !p.HasExited; }
+            catch (ArgumentException) { alive = false; }
+            if (!alive) TryDelete(stale);
+        }
     }
 
     private static void TryDelete(string path)

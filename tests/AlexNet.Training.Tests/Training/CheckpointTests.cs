@@ -71,4 +71,23 @@ public sealed class CheckpointTests
         CollectionAssert.AreEqual(before, File.ReadAllBytes(path));
         Assert.AreEqual(1, Directory.GetFiles(Path.GetDirectoryName(path)!).Length, "the temporary file is removed");
     }
+
+    [TestMethod]
+    public void SavingRemovesTemporariesLeftByKilledWritersButNotLiveOnes()
+    {
+        var path = TempFile();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var live = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30"))!;
+        var dead = path + ".tmp-" + int.MaxValue;           // no such process
+        var running = path + ".tmp-" + live.Id;             // a writer that is still alive
+        File.WriteAllText(dead, "half a checkpoint");
+        File.WriteAllText(running, "being written");
+        try
+        {
+            Checkpoint.Save(path, new State(1, 0.5), Tensors());
+            Assert.IsFalse(File.Exists(dead), "the dead writer's temporary is removed");
+            Assert.IsTrue(File.Exists(running), "a live writer's temporary is left alone");
+        }
+        finally { live.Kill(); }
+    }
 }
