@@ -15,28 +15,16 @@ public static class PlanarPixels
     /// <param name="bitmap">A BGRA 8888 or RGBA 8888 bitmap.</param>
     /// <param name="channels">3 for R, G, B planes; 1 for the red plane.</param>
     /// <param name="dest">channels × height × width values.</param>
-    public static void Extract(SKBitmap bitmap, int channels, Span<float> dest)
-    {
-        var (rowBytes, offsets) = Layout(bitmap, channels, dest.Length);
-        var rows = bitmap.GetPixelSpan();
-        int w = bitmap.Width, plane = w * bitmap.Height;
-        for (int y = 0; y < bitmap.Height; y++)
-        {
-            var row = rows.Slice(y * rowBytes, w * 4);
-            for (int c = 0; c < channels; c++)
-            {
-                var d = dest.Slice(c * plane + y * w, w);
-                int o = offsets[c];
-                for (int x = 0; x < w; x++) d[x] = row[x * 4 + o];
-            }
-        }
-    }
+    public static void Extract(SKBitmap bitmap, int channels, Span<float> dest) => Planes(bitmap, channels, dest);
 
     /// <summary>Writes the bitmap's pixels to <paramref name="dest"/> as planar bytes (for compact caches).</summary>
     /// <param name="bitmap">A BGRA 8888 or RGBA 8888 bitmap.</param>
     /// <param name="channels">3 for R, G, B planes; 1 for the red plane.</param>
     /// <param name="dest">channels × height × width values.</param>
-    public static void Extract(SKBitmap bitmap, int channels, Span<byte> dest)
+    public static void Extract(SKBitmap bitmap, int channels, Span<byte> dest) => Planes(bitmap, channels, dest);
+
+    // One loop for both element types; the JIT specialises it per value type.
+    private static void Planes<T>(SKBitmap bitmap, int channels, Span<T> dest) where T : struct, System.Numerics.INumberBase<T>
     {
         var (rowBytes, offsets) = Layout(bitmap, channels, dest.Length);
         var rows = bitmap.GetPixelSpan();
@@ -48,7 +36,7 @@ public static class PlanarPixels
             {
                 var d = dest.Slice(c * plane + y * w, w);
                 int o = offsets[c];
-                for (int x = 0; x < w; x++) d[x] = row[x * 4 + o];
+                for (int x = 0; x < w; x++) d[x] = T.CreateTruncating(row[x * 4 + o]);
             }
         }
     }
