@@ -22,19 +22,28 @@ public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingSt
         var (state, tensors) = Checkpoint.Load<TrainingState>(path);
         var arch = state.Options.Architecture(state.ClassNames.Length, state.Channels);
         var model = new AlexNetModel(arch);
-        using (NewDisposeScope())
-        using (no_grad())
-        {
-            foreach (var (name, p) in model.named_parameters())
-            {
-                if (!tensors.TryGetValue("model." + name, out var s) || !s.Shape.SequenceEqual(p.shape))
-                    throw new InvalidDataException($"Checkpoint '{path}' lacks parameter '{name}' with shape [{string.Join(", ", p.shape)}].");
-                p.copy_(tensor(s.Data, s.Shape));
-            }
-        }
+        RestoreParameters(model, tensors, path);
         model.eval();
         var mean = new MeanImage(arch.InputChannels, arch.ResizeSize, tensors["data.mean"].Data);
         return new TrainedModel(model, mean, state);
+    }
+
+    /// <summary>Copies a checkpoint's "model.*" tensors into a model, refusing a missing or mis-shaped one.</summary>
+    /// <param name="model">The network to fill.</param>
+    /// <param name="tensors">Tensors read from the checkpoint.</param>
+    /// <param name="source">The checkpoint's path, for error messages.</param>
+    internal static void RestoreParameters(AlexNetModel model, Dictionary<string, StoredTensor> tensors, string source)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (!tensors.TryGetValue("model." + name, out var s))
+                throw new InvalidDataException($"Checkpoint '{source}' lacks parameter '{name}'.");
+            if (!s.Shape.SequenceEqual(p.shape))
+                throw new InvalidDataException($"Checkpoint '{source}' parameter '{name}' has shape [{string.Join(", ", s.Shape)}], the model needs [{string.Join(", ", p.shape)}].");
+            p.copy_(tensor(s.Data, s.Shape));
+        }
     }
 
     /// <inheritdoc />

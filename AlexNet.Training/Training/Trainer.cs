@@ -92,7 +92,7 @@ public sealed class Trainer : IDisposable
 
         if (stored != null)
         {
-            LoadParameters(stored);
+            TrainedModel.RestoreParameters(model, stored, ckpt);
             mean = new MeanImage(arch.InputChannels, arch.ResizeSize, stored["data.mean"].Data);
             pca = stored.TryGetValue("data.pca", out var p) ? UnpackPca(p.Data) : null;
         }
@@ -240,20 +240,6 @@ public sealed class Trainer : IDisposable
     }
 
     private static StoredTensor Store(Tensor t) => new(t.shape, t.detach().cpu().data<float>().ToArray());
-
-    private void LoadParameters(Dictionary<string, StoredTensor> stored)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        foreach (var (name, p) in model.named_parameters())
-        {
-            if (!stored.TryGetValue("model." + name, out var s))
-                throw new InvalidDataException($"Checkpoint lacks parameter '{name}'.");
-            if (!s.Shape.SequenceEqual(p.shape))
-                throw new InvalidDataException($"Checkpoint parameter '{name}' has shape [{string.Join(", ", s.Shape)}], the model needs [{string.Join(", ", p.shape)}].");
-            p.copy_(tensor(s.Data, s.Shape));
-        }
-    }
 
     private void LoadVelocities(Dictionary<string, StoredTensor> stored)
     {
