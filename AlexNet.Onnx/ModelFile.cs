@@ -58,8 +58,8 @@ public sealed class ModelFile
     /// <param name="path">Path of the .onnx file.</param>
     /// <param name="preprocessing">Explicit settings. Required for a file without AlexNet metadata; when given they
     /// replace the file's own. Empty labels stand for "0", "1", … up to the output size.</param>
-    /// <exception cref="ModelFileException">The file is missing, empty, truncated, not ONNX, lacks metadata without
-    /// explicit settings, has a label count that does not match its output, or an input that is not [batch, C, S, S].</exception>
+    /// <exception cref="ModelFileException">The file is missing, empty, truncated, not ONNX, has weights that do not
+    /// match its <see cref="MetadataKeys.WeightsSha256"/> checksum, lacks metadata without explicit settings, has a label count that does not match its output, or an input that is not [batch, C, S, S].</exception>
     public static ModelFile Open(string path, ModelMetadata? preprocessing = null)
     {
         path = System.IO.Path.GetFullPath(path);
@@ -128,7 +128,8 @@ public sealed class ModelFile
         return new ModelFile(path, metadata, selfDescribing, input.Name, logits.Name, probabilities?.Name, features?.Name, numClasses, featureSize);
     }
 
-    /// <summary>Parses the file into a model, turning every kind of unreadable file into an error that names it.</summary>
+    /// <summary>Parses the file into a model and checks its weights' checksum when it has one, turning every kind of
+    /// unreadable or damaged file into an error that names it.</summary>
     internal static ModelProto Parse(string path)
     {
         if (!File.Exists(path))
@@ -157,6 +158,8 @@ public sealed class ModelFile
         if (model.Graph is null || model.Graph.Node.Count == 0) missing.Add("graph");
         if (missing.Count > 0)
             throw new ModelFileException(path, $"the file is not a complete ONNX model (no {string.Join(", ", missing)}); it is truncated or not ONNX.");
+        // Here rather than in Open so that every reader of the bytes (Open, the serving graph, metadata) gets the check.
+        WeightsChecksum.Verify(model, path);
         return model;
     }
 

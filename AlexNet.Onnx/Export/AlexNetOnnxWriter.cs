@@ -10,7 +10,8 @@ namespace AlexNet.Onnx.Export;
 /// Writes an AlexNet as an ONNX model (opset 17, IR 8, dynamic batch) from merged weights, with its
 /// metadata in <c>metadata_props</c>. The graph: Conv (grouped where the towers stay apart) → Relu/Tanh →
 /// LRN inside each tower → MaxPool, five times; Flatten; Gemm fc6 → act → Gemm fc7 → act ("features") →
-/// Gemm fc8 ("logits") → Softmax ("probabilities"). Dropout is a training-only op and is left out.
+/// Gemm fc8 ("logits") → Softmax ("probabilities"). Dropout is a training-only op and is left out. The
+/// weights' SHA-256 (<see cref="WeightsChecksum"/>) goes into <see cref="MetadataKeys.WeightsSha256"/>.
 /// </summary>
 public static class AlexNetOnnxWriter
 {
@@ -46,8 +47,15 @@ public static class AlexNetOnnxWriter
             Graph = BuildGraph(architecture, weights),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        string checksum = WeightsChecksum.Compute(model.Graph);
         foreach (var (key, value) in metadata.ToProperties())
+        {
+            // Before the mean, which stays last: a file cut short loses the mean (and reads as incomplete) before it
+            // can lose the checksum and open unchecked.
+            if (key == MetadataKeys.MeanShape)
+                model.MetadataProps.Add(new StringStringEntryProto { Key = MetadataKeys.WeightsSha256, Value = checksum });
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
         return model;
     }
 

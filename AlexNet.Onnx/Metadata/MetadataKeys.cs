@@ -33,4 +33,7 @@ public static class MetadataKeys
     public const string Architecture = Prefix + "architecture";
     /// <summary>JSON of the <see cref="TrainingSummary"/>.</summary>
     public const string Training = Prefix + "training";
+    /// <summary>Lower-case hex SHA-256 of the initializers (<see cref="WeightsChecksum"/>); written by the exporter, checked on open when present.
+    /// Not part of <see cref="ModelMetadata"/>: it describes one file's bytes, so a graph built from the model (the serving graph) does not inherit it.</summary>
+    public const string WeightsSha256 = Prefix + "weights_sha256";
 }

@@ -169,7 +169,7 @@ public sealed record ModelMetadata
 
     /// <summary>Reads the metadata of a model file.</summary>
     /// <param name="path">Path of the .onnx file.</param>
-    /// <exception cref="ModelFileException">The file is missing or unreadable, or lacks valid AlexNet metadata.</exception>
+    /// <exception cref="ModelFileException">The file is missing or unreadable, its weights fail their checksum, or it lacks valid AlexNet metadata.</exception>
     public static ModelMetadata Read(string path)
     {
         var model = ModelFile.Parse(path);
