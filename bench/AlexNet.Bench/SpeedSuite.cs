@@ -40,6 +40,7 @@ public static class SpeedSuite
             new MlNetStockRoute(file, images),
             new BareOnnxRuntime("infer.ort10", file, ReadyCrops.Ten(file, images[0]), cropsPerImage: 10),
             new ScorerWithDecoding(file, images, batch),
+            new ScorerWithDecoding(file, images, batch, decodeFirst: true),
             new BareOnnxRuntime("infer.ort", file, crops),
             new TorchSharpEager(model.Network, crops),
             new TorchSgemm(),

@@ -1,7 +1,9 @@
 using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Model;
 using AlexNet.Onnx.Runtime;
+using System.Runtime.InteropServices;
 using AlexNet.Onnx.Tests.Support;
+using Onnx;
 
 namespace AlexNet.Onnx.Tests.Export;
 
@@ -42,24 +44,34 @@ public sealed class AlexNetOnnxWriterTests
         var architecture = AlexNetArchitecture.Small();
         var proto = AlexNetOnnxWriter.Build(architecture, TestModels.RandomWeights(architecture, 1), TestModels.Metadata(architecture));
 
-        Assert.AreEqual(2, proto.Graph.Node.Count(n => n.OpType == "Split"));
-        Assert.AreEqual(4, proto.Graph.Node.Count(n => n.OpType == "LRN"));
-        var groups = proto.Graph.Node.Where(n => n.OpType == "Conv").Select(n => n.Attribute.Single(a => a.Name == "group").I).ToArray();
-        CollectionAssert.AreEqual(new long[] { 1, 2, 1, 2, 2 }, groups);
-        var alpha = proto.Graph.Node.First(n => n.OpType == "LRN").Attribute.Single(a => a.Name == "alpha").F;
-        Assert.AreEqual(5e-4f, alpha, 1e-9f);
+        var layers = proto.Graph.Node.Where(n => n.OpType == "Conv" && !IsLrnSum(n)).Select(Group).ToArray();
+        CollectionAssert.AreEqual(new long[] { 1, 2, 1, 2, 2 }, layers);
+        var sums = proto.Graph.Node.Where(IsLrnSum).ToArray();
+        CollectionAssert.AreEqual(new long[] { 2, 2 }, sums.Select(Group).ToArray());
+        // conv1's band: 64 kernels, each reading 32 of its own tower; kernel 0 sums kernels 0–2, kernel 31 sums 29–31.
+        var band = Floats(proto, "conv1_lrn.band");
+        CollectionAssert.AreEqual(new long[] { 64, 32, 1, 1 }, proto.Graph.Initializer.Single(t => t.Name == "conv1_lrn.band").Dims.ToArray());
+        CollectionAssert.AreEqual(new[] { 1e-4f, 1e-4f, 1e-4f, 0f }, band[..4]);
+        CollectionAssert.AreEqual(new[] { 0f, 1e-4f, 1e-4f, 1e-4f }, band[(31 * 32 + 28)..(32 * 32)]);
+        Assert.AreEqual(2f, Floats(proto, "conv1_lrn.k")[0]);
+        Assert.IsFalse(proto.Graph.Node.Any(n => n.OpType is "LRN" or "Split"));
     }
 
     [TestMethod]
-    public void OneTowerUsesOneLrnPerLayerAndNoGroups()
+    public void OneTowerNormalisesAcrossAllKernelsWithoutGroups()
     {
         var architecture = AlexNetArchitecture.Small().AsOneTower();
         var proto = AlexNetOnnxWriter.Build(architecture, TestModels.RandomWeights(architecture, 1), TestModels.Metadata(architecture));
 
-        Assert.AreEqual(0, proto.Graph.Node.Count(n => n.OpType == "Split"));
-        Assert.AreEqual(2, proto.Graph.Node.Count(n => n.OpType == "LRN"));
-        Assert.IsTrue(proto.Graph.Node.Where(n => n.OpType == "Conv").All(n => n.Attribute.Single(a => a.Name == "group").I == 1));
+        Assert.AreEqual(2, proto.Graph.Node.Count(IsLrnSum));
+        Assert.IsTrue(proto.Graph.Node.Where(n => n.OpType == "Conv").All(n => Group(n) == 1));
+        CollectionAssert.AreEqual(new long[] { 32, 32, 1, 1 }, proto.Graph.Initializer.Single(t => t.Name == "conv1_lrn.band").Dims.ToArray());
     }
+
+    private static bool IsLrnSum(NodeProto node) => node.OpType == "Conv" && node.Input[1].EndsWith("_lrn.band", StringComparison.Ordinal);
+    private static long Group(NodeProto node) => node.Attribute.Single(a => a.Name == "group").I;
+    private static float[] Floats(ModelProto proto, string name) =>
+        MemoryMarshal.Cast<byte, float>(proto.Graph.Initializer.Single(t => t.Name == name).RawData.Span).ToArray();
 
     [TestMethod]
     public void WeightsOfTheWrongShapeAreRejectedByName()

@@ -47,6 +47,11 @@ public sealed class ReferenceForwardTests
     public void StrongLrnInsideEachTowerMatchesPyTorch() =>
         AssertMatchesPyTorch(AlexNetArchitecture.Small() with { Lrn = new LrnSettings(Alpha: 0.2) }, batch: 2);
 
+    // β other than the paper's 0.75 takes the Pow path; an even n has an asymmetric window (n/2 before, (n−1)/2 after).
+    [TestMethod]
+    public void LrnWithAnotherBetaAndAnEvenWindowMatchesPyTorch() =>
+        AssertMatchesPyTorch(AlexNetArchitecture.Small() with { Lrn = new LrnSettings(Size: 4, Alpha: 0.2, Beta: 0.6) }, batch: 2);
+
     [TestMethod]
     public void PaperTwoTowerMatchesPyTorch() => AssertMatchesPyTorch(AlexNetArchitecture.Paper(), batch: 1);
 }

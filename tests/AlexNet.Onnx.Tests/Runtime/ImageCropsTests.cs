@@ -66,6 +66,42 @@ public sealed class ImageCropsTests
         Assert.IsGreaterThan(1e-3f, RawFloats.MaxAbsDiff(scores.LogitsOf(0), scores.LogitsOf(1)));
     }
 
+    // Nine images make slices of 3, 3 and 3: each row must still be the score of its own image's centre crop.
+    [TestMethod]
+    public void ScoringInSlicesGivesEachImageTheScoreOfItsOwnCentreCrop()
+    {
+        using var folder = new TempFolder();
+        var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
+        using var scorer = new BatchScorer(model);
+        string[] photos = ["chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg"];
+        var paths = Enumerable.Range(0, 9).Select(i => Asset(photos[i * 7 % 4])).ToArray();
+
+        var scores = scorer.ScoreImages(paths);
+
+        int r = model.Metadata.ResizeSize;
+        var prepared = new float[3 * r * r];
+        var crop = new float[model.CropLength];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            PaperPreparation.Load(paths[i], r, 3, prepared);
+            ImageCrops.Centre(model.Metadata, prepared, crop);
+            Assert.IsLessThanOrEqualTo(1e-5f, RawFloats.MaxAbsDiff(scorer.Score(crop).Logits, scores.LogitsOf(i)), $"image {i}");
+        }
+    }
+
+    [TestMethod]
+    public void ATruncatedImageInALaterSliceIsNamed()
+    {
+        using var folder = new TempFolder();
+        var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
+        using var scorer = new BatchScorer(model);
+        var path = Asset("truncated.jpg");
+
+        var error = Assert.ThrowsExactly<ImageDecodeException>(() => scorer.ScoreImages([Asset("chelsea.png"), Asset("coffee.png"), path]));
+
+        StringAssert.Contains(error.Message, path);
+    }
+
     [TestMethod]
     public void ATruncatedImageIsNamed()
     {
