@@ -26,8 +26,10 @@ public static class AlexNetOnnxWriter
     /// <param name="architecture">The network the weights belong to.</param>
     /// <param name="weights">Merged weights (see <see cref="AlexNetWeights"/>); validated first.</param>
     /// <param name="metadata">Labels, preprocessing and training summary. Preset and architecture are taken from <paramref name="architecture"/>.</param>
+    /// <param name="lrnExport">How LRN is written; <see cref="LrnExport.BandConvolution"/> unless a runtime has a fast LRN kernel.</param>
     /// <exception cref="ArgumentException">The weights do not fit the architecture, or the metadata disagrees with it.</exception>
-    public static ModelProto Build(AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata)
+    public static ModelProto Build(AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata,
+        LrnExport lrnExport = LrnExport.BandConvolution)
     {
         weights.Validate(architecture);
         metadata = metadata with { Preset = architecture.Preset, Architecture = architecture };
@@ -44,7 +46,7 @@ public static class AlexNetOnnxWriter
             ProducerName = ProducerName,
             ProducerVersion = metadata.LibraryVersion,
             DocString = $"AlexNet ({architecture.Preset}) after Krizhevsky, Sutskever and Hinton (2012).",
-            Graph = BuildGraph(architecture, weights),
+            Graph = BuildGraph(architecture, weights, lrnExport),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
         string checksum = WeightsChecksum.Compute(model.Graph);
@@ -63,21 +65,25 @@ public static class AlexNetOnnxWriter
     /// <param name="architecture">The network the weights belong to.</param>
     /// <param name="weights">Merged weights.</param>
     /// <param name="metadata">Labels, preprocessing and training summary.</param>
-    public static byte[] ToBytes(AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata) =>
-        Build(architecture, weights, metadata).ToByteArray();
+    /// <param name="lrnExport">How LRN is written; <see cref="LrnExport.BandConvolution"/> unless a runtime has a fast LRN kernel.</param>
+    public static byte[] ToBytes(AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata,
+        LrnExport lrnExport = LrnExport.BandConvolution) =>
+        Build(architecture, weights, metadata, lrnExport).ToByteArray();
 
     /// <summary>Writes the model to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     /// <param name="path">Destination .onnx path; its folder is created if missing.</param>
     /// <param name="architecture">The network the weights belong to.</param>
     /// <param name="weights">Merged weights.</param>
     /// <param name="metadata">Labels, preprocessing and training summary.</param>
-    public static void Write(string path, AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata)
+    /// <param name="lrnExport">How LRN is written; <see cref="LrnExport.BandConvolution"/> unless a runtime has a fast LRN kernel.</param>
+    public static void Write(string path, AlexNetArchitecture architecture, AlexNetWeights weights, ModelMetadata metadata,
+        LrnExport lrnExport = LrnExport.BandConvolution)
     {
-        var model = Build(architecture, weights, metadata);
+        var model = Build(architecture, weights, metadata, lrnExport);
         AtomicFile.Write(path, model.WriteTo);
     }
 
-    private static GraphProto BuildGraph(AlexNetArchitecture a, AlexNetWeights w)
+    private static GraphProto BuildGraph(AlexNetArchitecture a, AlexNetWeights w, LrnExport lrnExport)
     {
         var g = new OnnxGraphBuilder($"alexnet_{a.Preset}");
         string x = AlexNetOnnxNames.Input;
@@ -96,7 +102,9 @@ public static class AlexNetOnnxWriter
                 Int("group", a.ConvGroups(i)));
             x = g.Node(act, $"{c.Name}_{act.ToLowerInvariant()}", [x]);
             if (a.Lrn is { } lrn && c.LocalResponseNorm)
-                x = LocalResponseNorm(g, x, c.Name, a.ConvOutChannels(i), a.Towers, lrn);
+                x = lrnExport == LrnExport.OnnxOperator
+                    ? LrnOperator(g, x, c.Name, a.ConvOutChannels(i), a.Towers, lrn)
+                    : LocalResponseNorm(g, x, c.Name, a.ConvOutChannels(i), a.Towers, lrn);
             if (c.MaxPool)
                 x = g.Node("MaxPool", $"{c.Name}_pool", [x],
                     Ints("kernel_shape", a.PoolKernel, a.PoolKernel), Ints("strides", a.PoolStride, a.PoolStride));
@@ -154,6 +162,21 @@ public static class AlexNetOnnxWriter
         string root = g.Node("Sqrt", $"{layer}_lrn_root", [t]);
         string fourthRoot = g.Node("Sqrt", $"{layer}_lrn_fourth_root", [root]);
         return g.Node("Mul", $"{layer}_lrn_power", [root, fourthRoot]);
+    }
+
+    // ONNX's LRN op sums across all channels it sees, so with two towers the channels are split per tower first.
+    private static string LrnOperator(OnnxGraphBuilder g, string x, string layer, int channels, int towers, LrnSettings lrn)
+    {
+        var attributes = new[]
+        {
+            Int("size", lrn.Size), Float("alpha", lrn.FrameworkAlpha), Float("beta", lrn.Beta), Float("bias", lrn.K),
+        };
+        if (towers == 1) return g.Node("LRN", $"{layer}_lrn", [x], attributes);
+
+        string sizes = g.Int64Initializer($"{layer}_tower_sizes", Enumerable.Repeat((long)(channels / towers), towers).ToArray());
+        var parts = g.Node("Split", [x, sizes], Enumerable.Range(0, towers).Select(t => g.Fresh($"{layer}_tower{t}")).ToArray(), Int("axis", 1));
+        var normed = parts.Select((p, t) => g.Node("LRN", $"{layer}_tower{t}_lrn", [p], attributes)).ToArray();
+        return g.Node("Concat", $"{layer}_lrn", normed, Int("axis", 1));
     }
 
     private static string FullyConnected(OnnxGraphBuilder g, AlexNetWeights w, string x, string name) =>

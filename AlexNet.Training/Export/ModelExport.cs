@@ -16,14 +16,16 @@ public static class ModelExport
     /// <param name="labels">Class names in label order.</param>
     /// <param name="path">Destination .onnx (written atomically).</param>
     /// <param name="training">Dataset, epochs and measured errors, if known.</param>
-    public static void Write(AlexNetModel model, MeanImage mean, double pixelScale, IReadOnlyList<string> labels, string path, TrainingSummary? training = null)
+    /// <param name="lrnExport">How LRN is written (see <see cref="LrnExport"/>).</param>
+    public static void Write(AlexNetModel model, MeanImage mean, double pixelScale, IReadOnlyList<string> labels, string path, TrainingSummary? training = null,
+        LrnExport lrnExport = LrnExport.BandConvolution)
     {
         var arch = model.Architecture;
         // Training feeds (level − mean)·scale; the contract is level·scale − mean', so mean' = mean·scale.
         var scaledMean = mean.Values.Select(v => (float)(v * pixelScale)).ToArray();
         var metadata = ModelMetadata.ForArchitecture(arch, labels,
             PixelMean.Image(arch.InputChannels, arch.ResizeSize, scaledMean), pixelScale: (float)pixelScale, training: training);
-        AlexNetOnnxWriter.Write(path, arch, model.ToMergedWeights(), metadata);
+        AlexNetOnnxWriter.Write(path, arch, model.ToMergedWeights(), metadata, lrnExport);
     }
 
     /// <summary>Exports a checkpoint's model.</summary>

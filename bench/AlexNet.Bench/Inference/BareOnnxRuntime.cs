@@ -17,15 +17,18 @@ public sealed class BareOnnxRuntime : BenchCase
     private readonly NamedOnnxValue[] _inputs;
     private readonly int _batch, _cropsPerImage;
     private readonly string _key;
+    private readonly string? _description;
 
     /// <summary>Creates the session and the input tensor.</summary>
     /// <param name="key">Case key.</param>
     /// <param name="model">The opened model.</param>
     /// <param name="crops">Batch × crop floats, ready.</param>
     /// <param name="cropsPerImage">1, or 10 for one image's ten crops.</param>
-    public BareOnnxRuntime(string key, ModelFile model, float[] crops, int cropsPerImage = 1)
+    /// <param name="description">The row's text, when not the default one.</param>
+    public BareOnnxRuntime(string key, ModelFile model, float[] crops, int cropsPerImage = 1, string? description = null)
     {
         _key = key;
+        _description = description;
         _batch = crops.Length / model.CropLength;
         _cropsPerImage = cropsPerImage;
         _session = new InferenceSession(model.Path);
@@ -36,9 +39,9 @@ public sealed class BareOnnxRuntime : BenchCase
     /// <inheritdoc/>
     public override string Key => _key;
     /// <inheritdoc/>
-    public override string Description => _cropsPerImage == 10
+    public override string Description => _description ?? (_cropsPerImage == 10
         ? "ONNX Runtime alone, one image's 10 ready crops as a batch (bound for (a))"
-        : $"ONNX Runtime alone, InferenceSession.Run, batch {_batch}, ready tensor (peer of (c))";
+        : $"ONNX Runtime alone, InferenceSession.Run, batch {_batch}, ready tensor (peer of (c))");
     /// <inheritdoc/>
     public override int CropsPerImage => _cropsPerImage;
 

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Data;
 using AlexNet.Training.Export;
@@ -21,6 +22,8 @@ public sealed class BenchModel : IDisposable
     public AlexNetModel Network { get; }
     /// <summary>The exported file.</summary>
     public string OnnxPath { get; }
+    /// <summary>The same weights written with ONNX's LRN operator (the export before the band-convolution form).</summary>
+    public string LrnOperatorOnnxPath => Path.ChangeExtension(OnnxPath, ".lrn-operator.onnx");
     /// <summary>The mean image (0–255) stored in the file.</summary>
     public MeanImage Mean { get; }
     /// <summary>Pixel scale stored in the file.</summary>
@@ -51,6 +54,7 @@ public sealed class BenchModel : IDisposable
         var path = Path.Combine(folder, $"{preset}.onnx");
         var model = new BenchModel(preset, arch, network, mean, path);
         ModelExport.Write(network, mean, model.PixelScale, labels, path);
+        ModelExport.Write(network, mean, model.PixelScale, labels, model.LrnOperatorOnnxPath, lrnExport: LrnExport.OnnxOperator);
         return model;
     }
 

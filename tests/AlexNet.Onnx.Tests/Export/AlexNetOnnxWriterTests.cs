@@ -68,6 +68,27 @@ public sealed class AlexNetOnnxWriterTests
         CollectionAssert.AreEqual(new long[] { 32, 32, 1, 1 }, proto.Graph.Initializer.Single(t => t.Name == "conv1_lrn.band").Dims.ToArray());
     }
 
+    // A strong α makes the normalisation change activations by O(1), so a wrong window or scale would show.
+    [TestMethod]
+    public void TheLrnOperatorFormScoresLikeTheBandConvolutionForm()
+    {
+        using var folder = new TempFolder();
+        var architecture = AlexNetArchitecture.Small() with { Lrn = new LrnSettings(Alpha: 0.2) };
+        var weights = TestModels.RandomWeights(architecture, 1);
+        var metadata = TestModels.Metadata(architecture);
+        string band = folder.File("band.onnx"), op = folder.File("operator.onnx");
+        AlexNetOnnxWriter.Write(band, architecture, weights, metadata);
+        AlexNetOnnxWriter.Write(op, architecture, weights, metadata, LrnExport.OnnxOperator);
+        var crops = TestModels.RandomCrops(3, architecture.InputChannels * architecture.InputSize * architecture.InputSize, seed: 2);
+
+        using var bandScorer = new BatchScorer(ModelFile.Open(band));
+        using var opScorer = new BatchScorer(ModelFile.Open(op));
+        float diff = RawFloats.MaxAbsDiff(bandScorer.Score(crops).Logits, opScorer.Score(crops).Logits);
+
+        Assert.AreEqual(4, AlexNetOnnxWriter.Build(architecture, weights, metadata, LrnExport.OnnxOperator).Graph.Node.Count(n => n.OpType == "LRN"));
+        Assert.IsLessThanOrEqualTo(1e-4f, diff);
+    }
+
     private static bool IsLrnSum(NodeProto node) => node.OpType == "Conv" && node.Input[1].EndsWith("_lrn.band", StringComparison.Ordinal);
     private static long Group(NodeProto node) => node.Attribute.Single(a => a.Name == "group").I;
     private static float[] Floats(ModelProto proto, string name) =>

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Metadata;
 using AlexNet.Onnx.Model;
 using AlexNet.Onnx.Serving;
@@ -36,8 +37,11 @@ public sealed class WeightsChecksumTests
     {
         SystemPython.Require("onnx", "python3-onnx");
         using var folder = new TempFolder();
-        // Two towers: the graph then also holds int64 initializers (Split sizes), stored as int64_data, not raw_data.
-        var path = TestModels.Write(folder, AlexNetArchitecture.Small());
+        // Two towers with ONNX's LRN op: the graph then also holds int64 initializers (Split sizes), stored as
+        // int64_data, not raw_data.
+        var architecture = AlexNetArchitecture.Small();
+        var path = folder.File("model.onnx");
+        AlexNetOnnxWriter.Write(path, architecture, TestModels.RandomWeights(architecture, 1), TestModels.Metadata(architecture), LrnExport.OnnxOperator);
         Assert.IsTrue(Load(path).Graph.Initializer.Any(t => t.Int64Data.Count > 0), "the model has a typed (non-raw) initializer");
 
         var lines = SystemPython.RunScript("weights_sha256.py", path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
