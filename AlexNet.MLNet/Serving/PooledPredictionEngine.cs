@@ -7,7 +7,8 @@ namespace AlexNet.MLNet.Serving;
 /// Thread-safe predictions over one fitted or loaded model. A <see cref="PredictionEngine{TSrc, TDst}"/> keeps
 /// per-call buffers and must not be shared between threads, so this hands each caller an engine of its own from a
 /// pool, like <c>PredictionEnginePool</c> in Microsoft.Extensions.ML (a package the registry here does not serve).
-/// The model, and with it the ONNX Runtime session, is shared by every engine.
+/// The model, and with it the ONNX Runtime session, is shared by every engine; the engines do not own it, so a caller
+/// that disposes an engine taken with <see cref="GetPredictionEngine"/> cannot release the session under the others.
 /// </summary>
 /// <typeparam name="TData">Input row type.</typeparam>
 /// <typeparam name="TPrediction">Output row type.</typeparam>
@@ -46,7 +47,8 @@ public sealed class PooledPredictionEngine<TData, TPrediction>
     {
         if (_idle.TryTake(out var engine)) return engine;
         Interlocked.Increment(ref _created);
-        return _mlContext.Model.CreatePredictionEngine<TData, TPrediction>(_model);
+        // ML.NET's default (OwnsTransformer = true) would make that engine's Dispose dispose the shared model.
+        return _mlContext.Model.CreatePredictionEngine<TData, TPrediction>(_model, new PredictionEngineOptions { OwnsTransformer = false });
     }
 
     /// <summary>Returns an engine taken with <see cref="GetPredictionEngine"/>.</summary>
