@@ -1,6 +1,8 @@
 using AlexNet.Onnx;
 using AlexNet.Onnx.Runtime;
 using AlexNet.Reliability.Tests.Support;
+using Google.Protobuf;
+using Onnx;
 
 namespace AlexNet.Reliability.Tests.Hostile;
 
@@ -56,26 +58,46 @@ public sealed class ModelFileTests
         Assert.IsLessThan(1L << 20, use.AllocatedBytes, use.ToString());
     }
 
+    /// <summary>Whether the flipped file still parses and one of its initializers differs from the good file's.</summary>
+    private static bool ChangesWeights(byte[] flipped, ModelProto good)
+    {
+        ModelProto model;
+        try { model = ModelProto.Parser.ParseFrom(flipped); }
+        catch (InvalidProtocolBufferException) { return false; }
+        var initializers = model.Graph?.Initializer;
+        return initializers is null || initializers.Count != good.Graph.Initializer.Count
+            || initializers.Zip(good.Graph.Initializer).Any(p => !p.First.Equals(p.Second));
+    }
+
     [TestMethod]
-    public void ModelWithFlippedBytesIsRejectedOrScoresWithoutCrashing()
+    public void FlippedWeightBytesAreRejectedByTheChecksumAndOtherFlipsScoreWithoutCrashing()
     {
         var good = File.ReadAllBytes(TestModels.Rgb);
+        var goodModel = ModelProto.Parser.ParseFrom(good);
         var reference = OpenAndScore(TestModels.Rgb);
-        int rejected = 0, same = 0, changed = 0, nonFinite = 0;
+        int weightFlips = 0, checksumRejected = 0, otherRejected = 0, same = 0, changed = 0, nonFinite = 0;
         var unexpected = new List<string>();
         foreach (var file in HostileOnnx.Flipped(good, count: 60, seed: 31))
         {
             var path = file.WriteTo(Folder.Path);
+            bool inWeights = ChangesWeights(file.Bytes, goodModel);
+            if (inWeights) weightFlips++;
             float[]? scores = null;
             var error = Within.Catch(30, () => scores = OpenAndScore(path), $"opening {file.Name}");
             File.Delete(path);
-            if (error is ModelFileException) rejected++;
+            bool checksum = error is ModelFileException && error.Message.Contains("the weights do not match their checksum", StringComparison.Ordinal);
+            if (inWeights && !checksum) unexpected.Add($"{file.Name} changes a weight but was not refused by the checksum: {error?.Message ?? "scored"}");
+            else if (checksum) checksumRejected++;
+            else if (error is ModelFileException) otherRejected++;
             else if (error is not null) unexpected.Add($"{file.Name}: {error.GetType().Name}: {error.Message}");
             else if (scores!.Any(s => !float.IsFinite(s))) nonFinite++;
             else if (scores!.SequenceEqual(reference)) same++;
             else changed++;
         }
-        TestContext.WriteLine($"60 single-byte flips: {rejected} rejected, {same} scored identically, {changed} scored differently, {nonFinite} non-finite scores");
+        TestContext.WriteLine($"60 single-byte flips, {weightFlips} inside weights: {checksumRejected} rejected by the checksum, {otherRejected} rejected otherwise, " +
+            $"{same} scored identically, {changed} scored differently, {nonFinite} non-finite scores");
         Assert.IsEmpty(unexpected, string.Join("\n", unexpected));
+        Assert.IsGreaterThan(40, weightFlips, "the weights are most of the file, so most seeded flips land in them");
+        Assert.AreEqual(weightFlips, checksumRejected);
     }
 }
