@@ -5,7 +5,8 @@ namespace AlexNet.Reliability.Tests.Hostile;
 
 /// <summary>
 /// Bad IDX files: wrong magic and type code, no dimensions, a header or data cut short, trailing bytes, negative
-/// and overflowing dimensions, a header claiming 2^31−1 images, random bytes, and damaged gzip streams.
+/// and overflowing dimensions, a header claiming 2^31−1 images (raw and gzip), random bytes, damaged gzip streams,
+/// and a gzip stream that expands far beyond what its header promises.
 /// </summary>
 public static class HostileIdx
 {
@@ -34,6 +35,8 @@ public static class HostileIdx
             new("random-idx3-ubyte", random, "not an IDX file"),
             new("gzip-cut-idx3-ubyte.gz", gzip[..(gzip.Length / 2)], "truncated"),
             new("gzip-corrupt-idx3-ubyte.gz", corruptGzip, "gzip stream"),
+            new("gzip-claims-2147483647-images-idx3-ubyte.gz", Gzip(Idx([int.MaxValue, 28, 28], new byte[784])), "more than one array holds"),
+            new("gzip-trailing-zeros-idx3-ubyte.gz", Gzip([.. valid, .. new byte[4 << 20]]), "at least 65,536 bytes follow"),
         ];
     }
 

@@ -6,6 +6,8 @@ namespace AlexNet.Training.Tests.Data;
 [TestClass]
 public sealed class IdxFileTests
 {
+    public TestContext TestContext { get; set; } = null!;
+
     [TestMethod]
     public void ReadsFashionMnistTestLabelsFromGzip()
     {
@@ -93,6 +95,68 @@ public sealed class IdxFileTests
             File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
             var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
             StringAssert.StartsWith(e.Message, path);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Gzip of an IDX header [2, 2] with its 4 values, then <paramref name="trailingMegabytes"/> MiB of zeros (about 1,000:1 compressed).</summary>
+    private static void WriteGzipWithTrailingZeros(string path, int trailingMegabytes)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+        gzip.Write([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]);
+        var zeros = new byte[1 << 20];
+        for (int i = 0; i < trailingMegabytes; i++) gzip.Write(zeros);
+    }
+
+    [TestMethod]
+    public void GzipExpandingFarBeyondItsHeaderIsRejectedWithoutDecompressingIt()
+    {
+        string dir = DataFiles.NewScratchFolder("idx");
+        try
+        {
+            string path = Path.Combine(dir, "bomb-idx2-ubyte.gz");
+            WriteGzipWithTrailingZeros(path, trailingMegabytes: 200);
+            long compressed = new FileInfo(path).Length;
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            TestContext.WriteLine($"{compressed:N0} compressed bytes, {allocated:N0} bytes allocated: {e.Message}");
+            StringAssert.StartsWith(e.Message, path);
+            StringAssert.Contains(e.Message, "at least 65,536 bytes follow the 4 values the header [2, 2] promises");
+            Assert.IsLessThan(1_000_000, compressed, "200 MiB of zeros compress to well under 1 MB");
+            // The reader used to decompress all 200 MiB into memory before it looked at the header.
+            Assert.IsLessThan(1L << 20, allocated, $"{allocated:N0} bytes allocated");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void GzipHeaderPromisingMoreThanItHoldsIsRejectedWithBothCounts()
+    {
+        string dir = DataFiles.NewScratchFolder("idx");
+        try
+        {
+            string path = Path.Combine(dir, "claims-idx3-ubyte.gz");
+            // Header [100000, 100, 100] promises 1e9 values; 300 follow.
+            using (var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+                gzip.Write([0, 0, 8, 3, 0, 1, 0x86, 0xA0, 0, 0, 0, 100, 0, 0, 0, 100, .. new byte[300]]);
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            TestContext.WriteLine($"{allocated:N0} bytes allocated: {e.Message}");
+            StringAssert.Contains(e.Message, "truncated: the header [100000, 100, 100] promises 1,000,000,000 values, the file holds 300.");
+            Assert.IsLessThan(1L << 20, allocated, $"{allocated:N0} bytes allocated for a 1 GB claim");
         }
         finally
         {
