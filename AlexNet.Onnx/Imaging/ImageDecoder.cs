@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using SkiaSharp;
 
 namespace AlexNet.Onnx.Imaging;
@@ -30,6 +31,7 @@ public static class ImageDecoder
         options ??= ImageDecodeOptions.Default;
         if (encoded.Length == 0) throw new ImageDecodeException(name, "the file is empty (0 bytes).");
 
+        CheckPngSize(encoded, name);
         using var stream = new MemoryStream(encoded, writable: false);
         using var codec = SKCodec.Create(stream, out var created)
             ?? throw NotAnImage(name, created);
@@ -73,6 +75,9 @@ public static class ImageDecoder
         {
             using var stream = File.OpenRead(path);
             if (stream.Length == 0) throw new ImageDecodeException(path, "the file is empty (0 bytes).");
+            Span<byte> start = stackalloc byte[PngSizeEnd];
+            CheckPngSize(start[..stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)], path);
+            stream.Position = 0;
             using var codec = SKCodec.Create(stream, out var created) ?? throw NotAnImage(path, created);
             CheckSize(codec.Info, path, options);
             return new ImageHeader(codec.Info.Width, codec.Info.Height, codec.EncodedFormat, codec.Info.ColorType == SKColorType.Gray8);
@@ -105,10 +110,27 @@ public static class ImageDecoder
         ? "the file is truncated: it ends inside the image header."
         : $"not a decodable image (SkiaSharp reads JPEG, PNG, WebP, BMP, GIF): {result}.");
 
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4).
+    private const int PngSizeEnd = 24;
+
+    // libpng refuses a zero IHDR size before Skia sees it, and Skia then reports IncompleteInput, which would read as
+    // a truncated file; the size is read from the header first so the message says what is wrong.
+    private static void CheckPngSize(ReadOnlySpan<byte> start, string name)
+    {
+        if (start.Length < PngSizeEnd || !start.StartsWith(PngSignature)
+            || !start[12..16].SequenceEqual("IHDR"u8))
+            return;
+        uint width = BinaryPrimitives.ReadUInt32BigEndian(start[16..]), height = BinaryPrimitives.ReadUInt32BigEndian(start[20..]);
+        if (width == 0 || height == 0) throw EmptySize(name, width, height);
+    }
+
+    private static ImageDecodeException EmptySize(string name, long width, long height) =>
+        new(name, $"the header claims a {width}x{height} image, which has no pixels.");
+
     private static void CheckSize(SKImageInfo info, string name, ImageDecodeOptions options)
     {
-        if (info.Width <= 0 || info.Height <= 0)
-            throw new ImageDecodeException(name, $"the header gives an empty size {info.Width}x{info.Height}.");
+        if (info.Width <= 0 || info.Height <= 0) throw EmptySize(name, info.Width, info.Height);
         long pixels = (long)info.Width * info.Height;
         if (pixels > options.MaxPixels)
             throw new ImageDecodeException(name,
