@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AlexNet.MLNet;
+using AlexNet.MLNet.Images;
 using AlexNet.Onnx.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -21,13 +22,13 @@ internal static class TenCropRun
         try
         {
             var ml = new MLContext(seed: 1);
-            var schema = ImageRow.Schema();
+            var schema = ImageInput.Schema();
             var options = new AlexNetOptions { GpuDeviceId = gpuDeviceId, FallbackToCpu = false };
-            var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageRow { Image = i }).ToList(), schema);
-            var model = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageRow.Image), options).Fit(data);
+            var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { Image = i }).ToList(), schema);
+            var model = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageInput.Image), options).Fit(data);
 
             // Warm-up: the first image pays for session start, CUDA context and cuDNN algorithm search.
-            var first = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Image = images[0] } }, schema);
+            var first = ml.Data.LoadFromEnumerable(new[] { new ImageInput { Image = images[0] } }, schema);
             _ = ml.Data.CreateEnumerable<ScoreRow>(model.Transform(first), reuseRowObject: false).ToList();
 
             var clock = Stopwatch.StartNew();

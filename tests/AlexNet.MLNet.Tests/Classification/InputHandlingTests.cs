@@ -1,3 +1,4 @@
+using AlexNet.MLNet.Images;
 using AlexNet.MLNet.Tests.Imaging;
 using AlexNet.MLNet.Tests.Support;
 using AlexNet.Onnx.Imaging;
@@ -137,8 +138,8 @@ public sealed class InputHandlingTests
     public void InMemoryImagesScoreAsTheSameFilesLoadedFromDisk()
     {
         var ml = new MLContext(seed: 1);
-        var rows = Pipelines.Photos.Select(p => new ImageRow { Image = MLImage.CreateFromFile(TestPhotos.Path(p)) }).ToArray();
-        var data = ml.Data.LoadFromEnumerable(rows, ImageRow.Schema());
+        var rows = Pipelines.Photos.Select(p => new ImageInput { Image = MLImage.CreateFromFile(TestPhotos.Path(p)) }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows, ImageInput.Schema());
         var scores = Pipelines.Rows<Prediction>(ml, ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb).Fit(data).Transform(data));
         for (int i = 0; i < rows.Length; i++)
         {
