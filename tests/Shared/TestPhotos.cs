@@ -1,12 +1,15 @@
-namespace AlexNet.Reliability.Tests.Support;
+namespace AlexNet.Tests.Shared;
 
-/// <summary>The photos vendored in tests/assets.</summary>
+/// <summary>The photos vendored in tests/assets (from Debian's python3-skimage), found from the test's output folder.</summary>
 internal static class TestPhotos
 {
+    /// <summary>The four decodable photos.</summary>
     public static readonly string[] Names = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"];
 
+    /// <summary>The tests/assets folder.</summary>
     public static string Folder { get; } = Find();
 
+    /// <summary>A file in tests/assets.</summary>
     public static string Path(string name) => System.IO.Path.Combine(Folder, name);
 
     private static string Find()
