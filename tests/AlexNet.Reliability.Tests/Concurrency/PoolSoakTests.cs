@@ -25,9 +25,9 @@ public sealed class PoolSoakTests
     {
         var (ml, model) = Serving.Fit();
         var paths = TestPhotos.Names.Select(TestPhotos.Path).ToArray();
-        // The single-thread scores come from the pool's first engine. (A separate engine created and disposed here
-        // made the later 16-thread run die with a NullReferenceException inside InferenceSession.RunImpl: disposing
-        // one PredictionEngine released the ONNX session the others share. See docs/RELIABILITY.md.)
+        // The single-thread scores come from the pool's first engine. (Disposing a separate engine here once made the
+        // 16-thread run die: ML.NET's PredictionEngine.Dispose released the shared ONNX session. AlexNetTransformer now
+        // counts its users; tests/AlexNet.MLNet.Tests/Reliability/EngineDisposalTests.cs covers that case.)
         var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model);
         var expected = paths.ToDictionary(p => p, p => pool.Predict(new PathRow { ImagePath = p }).Score);
         var wrong = new ConcurrentBag<string>();
