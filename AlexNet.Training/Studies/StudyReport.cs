@@ -124,7 +124,13 @@ public static class StudyReport
                     foreach (var looser in new[] { 0.3, 0.4, 0.5 }.Where(x => x > o.Budget.Threshold))
                         if (ThresholdCrossing.Epochs(o.Paper.History, looser, o.Classes) is { } lp && ThresholdCrossing.Epochs(o.Alternative!.History, looser, o.Classes) is { } la)
                         {
-                            prefix = $"Neither arm reached {t} training error within {o.Budget.Epochs} epochs, so we compare at {P0(looser)}, the lowest level both reached: ";
+                            // When one arm did reach the threshold, say so before comparing at the looser level.
+                            prefix = (p, a) switch
+                            {
+                                ({ } x, null) => $"ReLU reached {t} training error in {x:F2} epochs and tanh did not within {o.Budget.Epochs} epochs (a factor above {o.Budget.Epochs / x:F1}×). ",
+                                (null, { } y) => $"tanh reached {t} training error in {y:F2} epochs and ReLU did not within {o.Budget.Epochs} epochs: this differs from the paper. ",
+                                _ => $"Neither arm reached {t} training error within {o.Budget.Epochs} epochs. ",
+                            } + $"At {P0(looser)}, the lowest level both reached: ";
                             (p, a, t) = (lp, la, P0(looser));
                             break;
                         }
