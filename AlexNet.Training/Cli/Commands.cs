@@ -156,7 +156,12 @@ public static class Commands
         };
         Console.CancelKeyPress += onCancel;
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                stop.Cancel();
+                Console.Error.WriteLine("\nSIGTERM: saving a checkpoint after this step…");
+            });
         try
         {
             using var trainer = new Trainer(o, data);
