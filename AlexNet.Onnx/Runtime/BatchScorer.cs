@@ -99,47 +99,24 @@ public sealed class BatchScorer : IDisposable
 
     /// <summary>
     /// Decodes image files, resizes them as ML.NET's IsoCrop does (<see cref="PaperPreparation"/>), and scores each
-    /// one's centre crop (<see cref="ImageCrops.Centre"/>). The images are scored in up to four slices, each slice
-    /// decoded on a worker thread while the one before it is scored.
+    /// one's centre crop (<see cref="ImageCrops.Centre"/>) in one batch. A convenience: bulk work should prepare
+    /// crops itself and call <see cref="Score(ReadOnlySpan{float}, Span{float}, Span{float}, Span{float})"/>.
     /// </summary>
     /// <param name="imagePaths">Image files (JPEG, PNG, …).</param>
     /// <param name="options">Decoding limits; the defaults when null.</param>
     /// <exception cref="ImageDecodeException">An image cannot be decoded; the message names it.</exception>
     public BatchScores ScoreImages(IReadOnlyList<string> imagePaths, ImageDecodeOptions? options = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        int n = imagePaths.Count;
-        if (n == 0) throw new ArgumentException("No images to score.", nameof(imagePaths));
-        var crops = new float[n * CropLength];
-        var probabilities = new float[n * NumClasses];
-        var logits = new float[n * NumClasses];
-        var features = FeatureSize > 0 ? new float[n * FeatureSize] : null;
-
-        // Decoding first and scoring after left ONNX Runtime idle for the decode time (about a fifth of it for
-        // ~500-px photos with the paper net); overlapping the two hides most of it.
-        int slice = (n + 3) / 4;
-        var next = Task.Run(() => Prepare(imagePaths, 0, Math.Min(slice, n), crops, options));
-        for (int start = 0; start < n; start += slice)
-        {
-            next.GetAwaiter().GetResult();
-            int count = Math.Min(slice, n - start), following = start + slice;
-            if (following < n) next = Task.Run(() => Prepare(imagePaths, following, Math.Min(slice, n - following), crops, options));
-            Score(crops.AsSpan(start * CropLength, count * CropLength), probabilities.AsSpan(start * NumClasses, count * NumClasses),
-                logits.AsSpan(start * NumClasses, count * NumClasses), features is null ? default : features.AsSpan(start * FeatureSize, count * FeatureSize));
-        }
-        return new BatchScores(n, NumClasses, probabilities, logits, features);
-    }
-
-    private void Prepare(IReadOnlyList<string> imagePaths, int start, int count, float[] crops, ImageDecodeOptions? options)
-    {
         var metadata = Model.Metadata;
         int r = metadata.ResizeSize, c = metadata.InputChannels;
         var prepared = new float[c * r * r];
-        for (int i = start; i < start + count; i++)
+        var crops = new float[imagePaths.Count * CropLength];
+        for (int i = 0; i < imagePaths.Count; i++)
         {
             PaperPreparation.Load(imagePaths[i], r, c, prepared, options);
             ImageCrops.Centre(metadata, prepared, crops.AsSpan(i * CropLength, CropLength));
         }
+        return Score(crops);
     }
 
     // Foreign models often end at the logits; subtracting the maximum keeps exp from overflowing.

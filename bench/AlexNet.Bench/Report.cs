@@ -51,9 +51,7 @@ public sealed class Report(string preset)
         _md.AppendLine(CultureInfo.InvariantCulture, $"- (a) ÷ (b) crops/s: **{aOverB:F2}×** (target ≥ 2×: {(aOverB >= 2 ? "met" : "missed")}); (a) reaches {P(aOverBound)} of ONNX Runtime alone on the same ten crops.");
         if (r.TryGetValue("infer.ort10.lrnop", out var lrnOperator))
             _md.AppendLine(CultureInfo.InvariantCulture, $"- LRN written as a band convolution ÷ ONNX's LRN operator, ONNX Runtime alone on ten crops: **{r["infer.ort10"].Median / lrnOperator.Median:F2}×**.");
-        string before = r.TryGetValue("infer.c.before", out var cBefore)
-            ? string.Create(CultureInfo.InvariantCulture, $"; decoding everything first, as before, gave {cBefore.Median / r["infer.ort"].Median:F2}×") : "";
-        _md.AppendLine(CultureInfo.InvariantCulture, $"- (c) ÷ bare ONNX Runtime at the same batch: **{cOverBare:F2}×** (target ≥ 0.8×: {(cOverBare >= 0.8 ? "met" : "missed")}){before}.");
+        _md.AppendLine(CultureInfo.InvariantCulture, $"- (c) ÷ bare ONNX Runtime at the same batch: **{cOverBare:F2}×** (target ≥ 0.8×: {(cOverBare >= 0.8 ? "met" : "missed")}).");
         string pytorch = r.TryGetValue("infer.pytorch", out var py)
             ? string.Create(CultureInfo.InvariantCulture, $"; PyTorch eager ÷ bare ONNX Runtime: {py.Median / r["infer.ort"].Median:F2}×.") : ".";
         _md.AppendLine(CultureInfo.InvariantCulture, $"- (d) TorchSharp eager ÷ bare ONNX Runtime: {r["infer.d"].Median / r["infer.ort"].Median:F2}×{pytorch}");

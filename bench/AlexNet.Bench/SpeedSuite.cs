@@ -42,7 +42,6 @@ public static class SpeedSuite
             new BareOnnxRuntime("infer.ort10.lrnop", ModelFile.Open(model.LrnOperatorOnnxPath), ReadyCrops.Ten(file, images[0]), cropsPerImage: 10,
                 description: "before: the same, with ONNX's LRN operator in the graph (the export until this run)"),
             new ScorerWithDecoding(file, images, batch),
-            new ScorerWithDecoding(file, images, batch, decodeFirst: true),
             new BareOnnxRuntime("infer.ort", file, crops),
             new TorchSharpEager(model.Network, crops),
             new TorchSgemm(),

@@ -66,9 +66,8 @@ public sealed class ImageCropsTests
         Assert.IsGreaterThan(1e-3f, RawFloats.MaxAbsDiff(scores.LogitsOf(0), scores.LogitsOf(1)));
     }
 
-    // Nine images make slices of 3, 3 and 3: each row must still be the score of its own image's centre crop.
     [TestMethod]
-    public void ScoringInSlicesGivesEachImageTheScoreOfItsOwnCentreCrop()
+    public void ScoringManyImagesGivesEachImageTheScoreOfItsOwnCentreCrop()
     {
         using var folder = new TempFolder();
         var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
@@ -90,7 +89,7 @@ public sealed class ImageCropsTests
     }
 
     [TestMethod]
-    public void ATruncatedImageInALaterSliceIsNamed()
+    public void ATruncatedImageAfterGoodOnesIsNamed()
     {
         using var folder = new TempFolder();
         var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
