@@ -147,6 +147,8 @@ public static class Commands
         var data = TrainingData.Open(o.Data, AlexNetArchitecture.FromPreset(o.Preset, 1, 1).ResizeSize, f.Int("channels") ?? 3, o.TrainLimit, o.ValLimit);
         Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
+        if (TerminationSignals.Changes.Length > 0)
+            Console.Error.WriteLine($"signals: {TerminationSignals.Changes} by the launching process; both now stop the run with a checkpoint");
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

@@ -71,7 +71,37 @@ internal sealed class TrainingProcess : IDisposable
         return new TrainingProcess(start);
     }
 
+    /// <summary>
+    /// Starts the CLI from a launcher that blocks SIGINT and SIGTERM and ignores SIGINT before exec, as a process
+    /// supervisor or a thread with a blocked mask may: the mask and the "ignore" are what the child inherits.
+    /// </summary>
+    public static TrainingProcess StartWithTerminationSignalsBlocked(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(
+            "import os, signal, sys\n" +
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})\n" +
+            "signal.signal(signal.SIGINT, signal.SIG_IGN)\n" +
+            "os.execvp('dotnet', ['dotnet'] + sys.argv[1:])");
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return new TrainingProcess(start);
+    }
+
     public int Pid => _process.Id;
+
+    /// <summary>The child's blocked, ignored, caught and pending signal masks (/proc), for a failure message.</summary>
+    public string SignalState()
+    {
+        try
+        {
+            return string.Join(" ", File.ReadAllLines($"/proc/{Pid}/status")
+                .Where(l => l.StartsWith("Sig", StringComparison.Ordinal) || l.StartsWith("ShdPnd", StringComparison.Ordinal))
+                .Select(l => l.Replace("\t", "", StringComparison.Ordinal)));
+        }
+        catch (IOException e) { return $"unreadable ({e.Message})"; }
+    }
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
