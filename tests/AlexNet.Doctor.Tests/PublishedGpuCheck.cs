@@ -33,7 +33,7 @@ internal static class PublishedGpuCheck
 
     private static string Publish()
     {
-        var repo = RepoRoot();
+        var repo = RepositoryFiles.Root;
         var output = Path.Combine(Root, "publish");
         var psi = new ProcessStartInfo("dotnet",
             ["publish", Path.Combine(repo, "samples", "GpuCheck", "GpuCheck.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained",
@@ -47,12 +47,5 @@ internal static class PublishedGpuCheck
         var exe = Path.Combine(output, "GpuCheck");
         Assert.IsTrue(File.Exists(exe), exe);
         return exe;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AlexNet.sln"))) return dir.FullName;
-        throw new AssertFailedException("AlexNet.sln was not found above " + AppContext.BaseDirectory);
     }
 }

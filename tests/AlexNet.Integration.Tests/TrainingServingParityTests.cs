@@ -23,16 +23,6 @@ public sealed class TrainingServingParityTests
         public string PredictedLabel { get; set; } = "";
     }
 
-    private static string Asset(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "assets", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new AssertFailedException($"tests/assets/{name} not found");
-    }
-
     // One class folder per photo, so the training side reads exactly these four files in a known order.
     private static (ImageFolderDataset Data, string[] Files) PhotoDataset(int size)
     {
@@ -42,7 +32,7 @@ public sealed class TrainingServingParityTests
             var dir = Path.Combine(root, $"c{i}");
             Directory.CreateDirectory(dir);
             var dest = Path.Combine(dir, p);
-            File.Copy(Asset(p), dest);
+            File.Copy(TestPhotos.Path(p), dest);
             return dest;
         }).ToArray();
         return (ImageFolderDataset.Open(root, new ImageFolderOptions { Size = size, Channels = 3 }), files);

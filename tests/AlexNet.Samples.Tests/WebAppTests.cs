@@ -55,7 +55,7 @@ public sealed class WebAppTests
     [DataRow("coffee.png")]
     public void Raw_photo_gets_a_known_label_and_scores_that_sum_to_one(string photo)
     {
-        using var body = new ByteArrayContent(File.ReadAllBytes(Asset(photo)));
+        using var body = new ByteArrayContent(File.ReadAllBytes(TestPhotos.Path(photo)));
         body.Headers.ContentType = new("application/octet-stream");
         CheckAnswer(Http.PostAsync("/classify?top=3", body).Result, top: 3);
     }
@@ -63,7 +63,7 @@ public sealed class WebAppTests
     [TestMethod]
     public void Multipart_jpeg_upload_is_classified_too()
     {
-        var jpeg = Directory.GetFiles(AssetsFolder(), "*.jpg").First(f => !f.EndsWith("truncated.jpg", StringComparison.Ordinal));
+        var jpeg = Directory.GetFiles(TestPhotos.Folder, "*.jpg").First(f => !f.EndsWith("truncated.jpg", StringComparison.Ordinal));
         using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(jpeg)), "image", Path.GetFileName(jpeg) } };
         CheckAnswer(Http.PostAsync("/classify", form).Result, top: 5);
     }
@@ -71,7 +71,7 @@ public sealed class WebAppTests
     [TestMethod]
     public void Truncated_jpeg_is_a_400_that_names_the_upload_and_says_it_is_truncated()
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(Asset("truncated.jpg"))), "image", "truncated.jpg" } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(TestPhotos.Path("truncated.jpg"))), "image", "truncated.jpg" } };
         var response = Http.PostAsync("/classify", form).Result;
         Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonDocument.Parse(response.Content.ReadAsStringAsync().Result).RootElement.GetProperty("error").GetString()!;
@@ -95,17 +95,6 @@ public sealed class WebAppTests
         Assert.AreEqual(label, scores.MaxBy(s => s.Score).Label);
     }
 
-    private static string Asset(string name) => Path.Combine(AssetsFolder(), name);
-
-    private static string AssetsFolder() => Path.Combine(RepoRoot(), "tests", "assets");
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AlexNet.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"No AlexNet.sln above {AppContext.BaseDirectory}.");
-    }
-
     private static string WebAppDll()
     {
 #if DEBUG
@@ -113,7 +102,7 @@ public sealed class WebAppTests
 #else
         const string configuration = "Release";
 #endif
-        var dll = Path.Combine(RepoRoot(), "samples", "WebApp", "bin", configuration, "net10.0", "WebApp.dll");
+        var dll = Path.Combine(RepositoryFiles.Root, "samples", "WebApp", "bin", configuration, "net10.0", "WebApp.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build samples/WebApp first: {dll} is missing.", dll);
     }
 }

@@ -9,13 +9,6 @@ namespace AlexNet.Onnx.Tests.Runtime;
 [TestClass]
 public sealed class ImageCropsTests
 {
-    private static string Asset(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AlexNet.sln"))) dir = dir.Parent;
-        return Path.Combine(dir!.FullName, "tests", "assets", name);
-    }
-
     [TestMethod]
     public void CropScalesSubtractsTheMeanAtItsPlaceDividesByStdAndMirrors()
     {
@@ -59,7 +52,7 @@ public sealed class ImageCropsTests
         var model = ModelFile.Open(TestModels.Write(folder, architecture));
         using var scorer = new BatchScorer(model);
 
-        var scores = scorer.ScoreImages([Asset("chelsea.png"), Asset("coffee.png")]);
+        var scores = scorer.ScoreImages([TestPhotos.Path("chelsea.png"), TestPhotos.Path("coffee.png")]);
 
         Assert.AreEqual(2, scores.Count);
         Assert.AreEqual(1.0, scores.ProbabilitiesOf(0).ToArray().Sum(), 1e-5);
@@ -73,7 +66,7 @@ public sealed class ImageCropsTests
         var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
         using var scorer = new BatchScorer(model);
         string[] photos = ["chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg"];
-        var paths = Enumerable.Range(0, 9).Select(i => Asset(photos[i * 7 % 4])).ToArray();
+        var paths = Enumerable.Range(0, 9).Select(i => TestPhotos.Path(photos[i * 7 % 4])).ToArray();
 
         var scores = scorer.ScoreImages(paths);
 
@@ -94,9 +87,9 @@ public sealed class ImageCropsTests
         using var folder = new TempFolder();
         var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
         using var scorer = new BatchScorer(model);
-        var path = Asset("truncated.jpg");
+        var path = TestPhotos.Path("truncated.jpg");
 
-        var error = Assert.ThrowsExactly<ImageDecodeException>(() => scorer.ScoreImages([Asset("chelsea.png"), Asset("coffee.png"), path]));
+        var error = Assert.ThrowsExactly<ImageDecodeException>(() => scorer.ScoreImages([TestPhotos.Path("chelsea.png"), TestPhotos.Path("coffee.png"), path]));
 
         StringAssert.Contains(error.Message, path);
     }
@@ -107,7 +100,7 @@ public sealed class ImageCropsTests
         using var folder = new TempFolder();
         var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
         using var scorer = new BatchScorer(model);
-        var path = Asset("truncated.jpg");
+        var path = TestPhotos.Path("truncated.jpg");
 
         var error = Assert.ThrowsExactly<ImageDecodeException>(() => scorer.ScoreImages([path]));
 

@@ -42,7 +42,7 @@ public sealed class CommandLineTests
         {
             Directory.CreateDirectory(Path.Combine(root, split, "cat"));
             Directory.CreateDirectory(Path.Combine(root, split, "dog"));
-            File.Copy(FindAsset("chelsea.png"), Path.Combine(root, split, "cat", "chelsea.png"));
+            File.Copy(TestPhotos.Path("chelsea.png"), Path.Combine(root, split, "cat", "chelsea.png"));
         }
         var (code, _, err) = Run("train", "--data", root, "--preset", "small", "--run-dir", RepoPaths.NewTempFolder("cli"));
         Assert.AreEqual(1, code);
@@ -64,15 +64,5 @@ public sealed class CommandLineTests
         Assert.AreEqual(0, code);
         foreach (var flag in new[] { "--batch-size", "--lr", "--momentum", "--weight-decay", "--max-lr-drops", "--resume", "--devices" })
             StringAssert.Contains(text, flag);
-    }
-
-    internal static string FindAsset(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "assets", name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new AssertFailedException($"tests/assets/{name} not found above {AppContext.BaseDirectory}");
     }
 }
