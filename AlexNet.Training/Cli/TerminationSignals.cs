@@ -16,6 +16,7 @@ internal static class TerminationSignals
     private const int SigUnblock = 1;
     private static readonly IntPtr SigDfl = IntPtr.Zero;
     private static readonly IntPtr SigIgn = new(1);
+    private static readonly (int Number, string Name)[] Handled = [(SigInt, "SIGINT"), (SigTerm, "SIGTERM")];
 
     /// <summary>What <see cref="Ensure"/> found and changed, for tests and diagnostics.</summary>
     internal static string Changes { get; private set; } = "";
@@ -34,12 +35,12 @@ internal static class TerminationSignals
         if (sigemptyset(set) == 0 && sigaddset(set, SigInt) == 0 && sigaddset(set, SigTerm) == 0 &&
             sigprocmask(SigUnblock, set, old) == 0)
         {
-            foreach (var (signal, name) in new[] { (SigInt, "SIGINT"), (SigTerm, "SIGTERM") })
+            foreach (var (signal, name) in Handled)
                 if (sigismember(old, signal) == 1) changes.Add($"{name} was blocked");
         }
         // sigaction's first field is the handler on every glibc Linux ABI .NET runs on (x64, arm64).
         var action = new byte[256];
-        foreach (var (signal, name) in new[] { (SigInt, "SIGINT"), (SigTerm, "SIGTERM") })
+        foreach (var (signal, name) in Handled)
         {
             if (sigaction(signal, IntPtr.Zero, action) != 0) continue;
             if (BitConverter.ToInt64(action, 0) == SigIgn.ToInt64() && signal_(signal, SigDfl) != new IntPtr(-1))
