@@ -15,6 +15,8 @@ public static class MetadataKeys
     public const string InputSize = Prefix + "input_size";
     /// <summary>Side the image is resized and centre-cropped to before the crop is taken.</summary>
     public const string ResizeSize = Prefix + "resize_size";
+    /// <summary>Zero pixels added on each side of the normalised R×R image before the crops are cut (format 2; 0 when absent).</summary>
+    public const string CropPadding = Prefix + "crop_padding";
     /// <summary>Number of input channels.</summary>
     public const string InputChannels = Prefix + "input_channels";
     /// <summary>"RGB", "Gray" or "BGR".</summary>

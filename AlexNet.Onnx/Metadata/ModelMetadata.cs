@@ -12,12 +12,13 @@ namespace AlexNet.Onnx.Metadata;
 /// is and how it was trained. Stored in the ONNX <c>metadata_props</c> under <see cref="MetadataKeys"/>, so
 /// a model needs no side files. Preprocessing: resize to <see cref="ResizeSize"/>, multiply each 8-bit
 /// level by <see cref="PixelScale"/>, subtract <see cref="Mean"/>, divide by <see cref="ChannelStd"/> when
-/// present, then crop <see cref="InputSize"/>. Mean and std follow the model's <see cref="ChannelOrder"/>.
+/// present, add <see cref="CropPadding"/> zeros on each side, then crop <see cref="InputSize"/>. Mean and std
+/// follow the model's <see cref="ChannelOrder"/>.
 /// </summary>
 public sealed record ModelMetadata
 {
-    /// <summary>The key layout this library writes and the newest it reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The key layout this library writes and the newest it reads (2 added <see cref="CropPadding"/>).</summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Class labels in output order. May be empty only in settings passed for a foreign model (labels become "0", "1", …).</summary>
     public required IReadOnlyList<string> Labels { get; init; }
@@ -25,6 +26,10 @@ public sealed record ModelMetadata
     public required int InputSize { get; init; }
     /// <summary>Side the image is resized and centre-cropped to before cropping (256 for the paper).</summary>
     public required int ResizeSize { get; init; }
+    /// <summary>Zero pixels added on each side of the normalised image before cropping (0 for the paper; 2 for the small preset).</summary>
+    public int CropPadding { get; init; }
+    /// <summary>Side the crops are cut from: <see cref="ResizeSize"/> + 2 × <see cref="CropPadding"/>.</summary>
+    public int PaddedSize => ResizeSize + 2 * CropPadding;
     /// <summary>Input channels (3 or 1).</summary>
     public required int InputChannels { get; init; }
     /// <summary>Order of the channel planes.</summary>
@@ -69,6 +74,7 @@ public sealed record ModelMetadata
         Labels = labels,
         InputSize = architecture.InputSize,
         ResizeSize = architecture.ResizeSize,
+        CropPadding = architecture.CropPadding,
         InputChannels = architecture.InputChannels,
         ChannelOrder = architecture.InputChannels == 1 ? ChannelOrder.Gray : ChannelOrder.Rgb,
         PixelScale = pixelScale,
@@ -87,6 +93,7 @@ public sealed record ModelMetadata
             new(MetadataKeys.LibraryVersion, LibraryVersion),
             new(MetadataKeys.InputSize, InputSize.ToString(CultureInfo.InvariantCulture)),
             new(MetadataKeys.ResizeSize, ResizeSize.ToString(CultureInfo.InvariantCulture)),
+            new(MetadataKeys.CropPadding, CropPadding.ToString(CultureInfo.InvariantCulture)),
             new(MetadataKeys.InputChannels, InputChannels.ToString(CultureInfo.InvariantCulture)),
             new(MetadataKeys.ChannelOrder, ChannelOrderText(ChannelOrder)),
             new(MetadataKeys.PixelScale, PixelScale.ToString("R", CultureInfo.InvariantCulture)),
@@ -141,6 +148,7 @@ public sealed record ModelMetadata
             LibraryVersion = Required(MetadataKeys.LibraryVersion),
             InputSize = Parse(MetadataKeys.InputSize, ParseInt),
             ResizeSize = Parse(MetadataKeys.ResizeSize, ParseInt),
+            CropPadding = Optional(MetadataKeys.CropPadding) is null ? 0 : Parse(MetadataKeys.CropPadding, ParseInt),
             InputChannels = Parse(MetadataKeys.InputChannels, ParseInt),
             ChannelOrder = Parse(MetadataKeys.ChannelOrder, ParseChannelOrder),
             PixelScale = Parse(MetadataKeys.PixelScale, ParseFloat),
@@ -182,8 +190,12 @@ public sealed record ModelMetadata
     /// <exception cref="InvalidDataException">Names the source and the inconsistency.</exception>
     public void Validate(string source)
     {
-        if (InputSize <= 0 || ResizeSize < InputSize)
-            throw new InvalidDataException($"{source}: input size {InputSize} and resize size {ResizeSize} must satisfy 0 < input ≤ resize.");
+        if (CropPadding < 0)
+            throw new InvalidDataException($"{source}: crop padding must be 0 or more, got {CropPadding}.");
+        if (InputSize <= 0 || ResizeSize <= 0 || PaddedSize < InputSize)
+            throw new InvalidDataException(CropPadding == 0
+                ? $"{source}: input size {InputSize} and resize size {ResizeSize} must satisfy 0 < input ≤ resize."
+                : $"{source}: input size {InputSize}, resize size {ResizeSize} and crop padding {CropPadding} must satisfy 0 < input ≤ resize + 2 × padding.");
         if (InputChannels <= 0)
             throw new InvalidDataException($"{source}: input channels must be positive, got {InputChannels}.");
         int orderChannels = ChannelOrder == ChannelOrder.Gray ? 1 : 3;
@@ -200,6 +212,8 @@ public sealed record ModelMetadata
         if (Architecture is not null && (Architecture.InputSize != InputSize || Architecture.InputChannels != InputChannels
                                          || Architecture.NumClasses != Labels.Count))
             throw new InvalidDataException($"{source}: the architecture ({Architecture.InputChannels}×{Architecture.InputSize}², {Architecture.NumClasses} classes) disagrees with the metadata ({InputChannels}×{InputSize}², {Labels.Count} labels).");
+        if (Architecture is not null && Architecture.CropPadding != CropPadding)
+            throw new InvalidDataException($"{source}: the architecture's crop padding {Architecture.CropPadding} disagrees with the metadata's {CropPadding}.");
     }
 
     internal static IReadOnlyDictionary<string, string> Properties(ModelProto model)

@@ -53,6 +53,14 @@ public sealed record AlexNetArchitecture
     public required int InputSize { get; init; }
     /// <summary>Side the image is resized and centre-cropped to before cropping (256 in the paper).</summary>
     public required int ResizeSize { get; init; }
+    /// <summary>
+    /// Zero pixels added on each side of the mean-subtracted R×R image before the S×S crops are cut, as torchvision's
+    /// <c>RandomCrop(size, padding)</c> does: crops then shift without losing the image's edges, and with R = S the
+    /// centre crop is the whole image. 0 in the paper, which cut its crops from inside the 256×256 image.
+    /// </summary>
+    public int CropPadding { get; init; }
+    /// <summary>Side the crops are cut from: R + 2 × <see cref="CropPadding"/>.</summary>
+    public int PaddedSize => ResizeSize + 2 * CropPadding;
     /// <summary>1 or 2 towers (two GPUs in the paper).</summary>
     public int Towers { get; init; } = 2;
     /// <summary>conv1 … conv5.</summary>

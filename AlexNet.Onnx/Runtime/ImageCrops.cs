@@ -6,30 +6,32 @@ namespace AlexNet.Onnx.Runtime;
 /// Turns a prepared image (the R×R planar 0–255 image from <see cref="Imaging.PaperPreparation"/>) into the
 /// network's input crop as a model's metadata says: scale each level, subtract the mean at the pixel's place
 /// in the R×R image (section 2), divide by the channel std if any, and take an S×S window, optionally mirrored.
+/// Windows are placed in the padded image (R + 2 × <see cref="ModelMetadata.CropPadding"/> on a side), whose
+/// border is zero, i.e. the mean.
 /// </summary>
 public static class ImageCrops
 {
-    /// <summary>Offset of the centre crop on both axes: (R − S) / 2, 14 for the paper's 256 and 227.</summary>
+    /// <summary>Offset of the centre crop on both axes in the padded image: (R + 2p − S) / 2, 14 for the paper's 256 and 227.</summary>
     /// <param name="metadata">The model's preprocessing settings.</param>
-    public static int CentreOffset(ModelMetadata metadata) => (metadata.ResizeSize - metadata.InputSize) / 2;
+    public static int CentreOffset(ModelMetadata metadata) => (metadata.PaddedSize - metadata.InputSize) / 2;
 
     /// <summary>Writes one preprocessed crop.</summary>
     /// <param name="metadata">The model's preprocessing settings.</param>
     /// <param name="prepared">C×R×R planar values on the 0–255 scale, channels R, G, B (or gray).</param>
-    /// <param name="top">Crop's first row in the R×R image.</param>
-    /// <param name="left">Crop's first column in the R×R image.</param>
+    /// <param name="top">Crop's first row in the padded image (the R×R image when there is no padding).</param>
+    /// <param name="left">Crop's first column in the padded image.</param>
     /// <param name="mirror">Reflect the crop horizontally (the paper's flips, section 4.1).</param>
     /// <param name="dest">C×S×S crop, in the model's channel order (mean and std are in that order too).</param>
     /// <exception cref="ArgumentException">A length or the window does not fit.</exception>
     public static void Crop(ModelMetadata metadata, ReadOnlySpan<float> prepared, int top, int left, bool mirror, Span<float> dest)
     {
-        int c = metadata.InputChannels, r = metadata.ResizeSize, s = metadata.InputSize;
+        int c = metadata.InputChannels, r = metadata.ResizeSize, s = metadata.InputSize, pad = metadata.CropPadding, side = metadata.PaddedSize;
         if (prepared.Length != c * r * r)
             throw new ArgumentException($"The prepared image holds {prepared.Length} values; {c}×{r}×{r} needs {c * r * r}.", nameof(prepared));
         if (dest.Length != c * s * s)
             throw new ArgumentException($"The crop holds {dest.Length} values; {c}×{s}×{s} needs {c * s * s}.", nameof(dest));
-        if (top < 0 || left < 0 || top + s > r || left + s > r)
-            throw new ArgumentException($"A {s}×{s} window at ({top}, {left}) leaves the {r}×{r} image.");
+        if (top < 0 || left < 0 || top + s > side || left + s > side)
+            throw new ArgumentException($"A {s}×{s} window at ({top}, {left}) leaves the {side}×{side} image.");
 
         var mean = metadata.Mean;
         for (int ch = 0; ch < c; ch++)
@@ -38,12 +40,13 @@ public static class ImageCrops
             float scale = metadata.PixelScale, inverseStd = metadata.ChannelStd is { } std ? 1f / std[ch] : 1f;
             for (int y = 0; y < s; y++)
             {
-                var row = prepared.Slice((source * r + top + y) * r + left, s);
                 var output = dest.Slice((ch * s + y) * s, s);
+                int iy = top + y - pad; // row in the R×R image
                 for (int x = 0; x < s; x++)
                 {
-                    int sx = mirror ? s - 1 - x : x;
-                    output[x] = (row[sx] * scale - mean.At(ch, top + y, left + sx)) * inverseStd;
+                    int ix = left + (mirror ? s - 1 - x : x) - pad;
+                    output[x] = iy < 0 || iy >= r || ix < 0 || ix >= r ? 0f
+                        : (prepared[(source * r + iy) * r + ix] * scale - mean.At(ch, iy, ix)) * inverseStd;
                 }
             }
         }

@@ -13,8 +13,8 @@ namespace AlexNet.Onnx.Serving;
 /// saves inside its model zip. The graph, for one image:
 /// <list type="number">
 /// <item>input [1, C, R, R]: the image resized to R×R (IsoCrop), planar, in the model's channel order, 0–255;</item>
-/// <item>× pixel scale (when not 1), − the mean (image or per channel), × 1/std (when the metadata has one), as
-/// <see cref="Runtime.ImageCrops"/> does;</item>
+/// <item>× pixel scale (when not 1), − the mean (image or per channel), × 1/std (when the metadata has one), then
+/// a border of crop-padding zeros (when the metadata has one), as <see cref="Runtime.ImageCrops"/> does;</item>
 /// <item>the crops of <see cref="ServingGraphOptions.CropMode"/> (ten-crop: Slice windows of the image and of its
 /// mirror, a Slice with step −1, concatenated into a batch of 10 in <see cref="CropWindow.TenCrop"/> order);</item>
 /// <item>the classifier's own nodes, inlined with every name prefixed by <see cref="InlinedPrefix"/>;</item>
@@ -72,13 +72,19 @@ public static class ServingGraph
             : FloatConstant(g, "mean", [1, c, 1, 1], mean.Values.ToArray())]);
         if (m.ChannelStd is { } std)
             x = g.Node("Mul", "standardised", [x, FloatConstant(g, "inverse_std", [1, c, 1, 1], std.Select(v => 1f / v).ToArray())]);
+        // Crops are cut from the padded image; the whole image (below) is the unpadded one.
+        string whole = x;
+        int pad = m.CropPadding;
+        if (pad > 0)
+            x = g.Node("Pad", "padded", [x, g.Int64Initializer("crop_padding", [0, 0, pad, pad, 0, 0, pad, pad])]);
+        int side = m.PaddedSize;
 
         string crops = options.CropMode switch
         {
-            CropMode.TenCrop => TenCrop(g, x, r, s),
-            CropMode.CentreCrop => Window(g, x, CropWindow.Centre(r, s), s, "centre_crop"),
-            CropMode.WholeImage when r == s => x,
-            CropMode.WholeImage => g.Node("Resize", "whole_image", [x, "", "", g.Int64Initializer("whole_image_sizes", [1, c, s, s])],
+            CropMode.TenCrop => TenCrop(g, x, side, s),
+            CropMode.CentreCrop => Window(g, x, CropWindow.Centre(side, s), s, "centre_crop"),
+            CropMode.WholeImage when r == s => whole,
+            CropMode.WholeImage => g.Node("Resize", "whole_image", [whole, "", "", g.Int64Initializer("whole_image_sizes", [1, c, s, s])],
                 Text("mode", "linear"), Text("coordinate_transformation_mode", "half_pixel")),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.CropMode, "Unknown crop mode."),
         };

@@ -24,9 +24,12 @@ public static class Commands
         <command> --help lists the flags of a command.
         """;
 
-    internal static readonly Flag[] TrainFlags =
+    /// <summary>The train command's flags, one per <see cref="TrainOptions"/> knob.</summary>
+    public static readonly Flag[] TrainFlags =
     [
         new("preset", "paper (227 crops of 256 images) or small (28 crops of 32 images)", "small"),
+        new("resize-size", "side images are resized to before cropping (default: the preset's, 32 or 256)"),
+        new("crop-padding", "zero pixels added on each side of the resized image before crops are cut (default: the preset's)"),
         new("data", "IDX folder or an ImageNet-style folder with train/ and val/", "data/fashion-mnist"),
         new("run-dir", "where checkpoints, metrics.csv, the curve and model.onnx go (default runs/<preset>-<time>)"),
         new("epochs", "epochs to train (default 10 for small, 90 for paper)"),
@@ -99,9 +102,11 @@ public static class Commands
         var preset = f.String("preset")!;
         if (preset is not ("paper" or "small")) throw new UsageException($"--preset '{preset}': use paper or small.");
         var d = new TrainOptions();
-        return new TrainOptions
+        var options = new TrainOptions
         {
             Preset = preset,
+            ResizeSize = f.Int("resize-size") is { } resize ? (resize > 0 ? resize : throw new UsageException("--resize-size must be a positive whole number.")) : null,
+            CropPadding = f.Int("crop-padding") is { } pad ? (pad >= 0 ? pad : throw new UsageException("--crop-padding must be 0 or more.")) : null,
             Data = f.String("data")!,
             RunDir = f.String("run-dir") ?? Path.Combine("runs", $"{preset}-{DateTime.Now:yyyyMMdd-HHmmss}"),
             Epochs = f.Int("epochs") ?? (preset == "paper" ? 90 : 10),
@@ -132,6 +137,15 @@ public static class Commands
             Export = SwitchOr(f, "export", d.Export),
             Log = Console.Error,
         };
+        try
+        {
+            options.Architecture(numClasses: 1, channels: 1);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--resize-size/--crop-padding: {e.Message}");
+        }
+        return options;
     }
 
     private static bool SwitchOr(Flags f, string name, bool fallback) => f.String(name) == null ? fallback : f.Switch(name);
@@ -144,7 +158,7 @@ public static class Commands
         var f = new Flags(args, TrainFlags);
         if (f.Help) { Console.WriteLine(Flags.HelpText("usage: train [flags]", TrainFlags)); return 0; }
         var o = ParseTrainOptions(f);
-        var data = TrainingData.Open(o.Data, AlexNetArchitecture.FromPreset(o.Preset, 1, 1).ResizeSize, f.Int("channels") ?? 3, o.TrainLimit, o.ValLimit);
+        var data = TrainingData.Open(o.Data, o.Architecture(1, 1).ResizeSize, f.Int("channels") ?? 3, o.TrainLimit, o.ValLimit);
         Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
         if (TerminationSignals.Changes.Length > 0)

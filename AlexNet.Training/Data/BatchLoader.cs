@@ -24,8 +24,10 @@ public sealed class BatchLoader
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Prefetch, 1);
-        if (options.CropSize < 1 || options.CropSize > dataset.Size)
-            throw new ArgumentOutOfRangeException(nameof(options), options.CropSize, $"The crop side must be 1…{dataset.Size} (the prepared side).");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Padding);
+        if (options.CropSize < 1 || options.CropSize > dataset.Size + 2 * options.Padding)
+            throw new ArgumentOutOfRangeException(nameof(options), options.CropSize,
+                $"The crop side must be 1…{dataset.Size + 2 * options.Padding} (the prepared side {dataset.Size} plus padding {options.Padding} on each side).");
         if (options.Mean is { } mean && (mean.Channels != dataset.Channels || mean.Size != dataset.Size))
             throw new ArgumentException($"The mean image is {mean.Channels}x{mean.Size}x{mean.Size}; the dataset's images are {dataset.Channels}x{dataset.Size}x{dataset.Size}.", nameof(options));
         _dataset = dataset;
@@ -78,6 +80,7 @@ public sealed class BatchLoader
         void Work()
         {
             var image = new float[_dataset.Channels * _dataset.Size * _dataset.Size];
+            var padded = _options.Padding > 0 ? new float[_dataset.Channels * PaddedSize * PaddedSize] : image;
             while (true)
             {
                 try
@@ -97,7 +100,7 @@ public sealed class BatchLoader
                 }
                 try
                 {
-                    results[b].SetResult(Build(order, b, epoch, image));
+                    results[b].SetResult(Build(order, b, epoch, image, padded));
                 }
                 catch (Exception e)
                 {
@@ -125,10 +128,12 @@ public sealed class BatchLoader
         }
     }
 
-    private Batch Build(int[] order, int b, int epoch, float[] image)
+    private int PaddedSize => _dataset.Size + 2 * _options.Padding;
+
+    private Batch Build(int[] order, int b, int epoch, float[] image, float[] padded)
     {
         int start = b * _options.BatchSize, count = Math.Min(_options.BatchSize, order.Length - start);
-        int c = _dataset.Channels, r = _dataset.Size, s = _options.CropSize, crops = CropsPerImage;
+        int c = _dataset.Channels, r = PaddedSize, s = _options.CropSize, crops = CropsPerImage;
         int one = c * s * s;
         var images = new float[(long)count * crops * one];
         var labels = new int[count];
@@ -141,24 +146,35 @@ public sealed class BatchLoader
             labels[n] = _dataset.GetLabel(index);
             _dataset.ReadImage(index, image);
             _options.Mean?.Subtract(image);
+            if (_options.Padding > 0) Pad(image, c, _dataset.Size, _options.Padding, padded); // zero = the mean once it is subtracted
             var dest = images.AsSpan(n * crops * one, crops * one);
             switch (_options.Mode)
             {
                 case CropMode.Random:
                     var random = SplitMix64.For(_options.Seed, epoch, index);
                     var (x, y, flip) = Crops.DrawRandom(ref random, r, s);
-                    Crops.Crop(image, c, r, x, y, s, flip, dest);
+                    Crops.Crop(padded, c, r, x, y, s, flip, dest);
                     if (pca) PcaLighting.Apply(dest, s * s, _options.Pca!.DrawShift(ref random));
                     break;
                 case CropMode.Centre:
                     int o = Crops.CentreOffset(r, s);
-                    Crops.Crop(image, c, r, o, o, s, flip: false, dest);
+                    Crops.Crop(padded, c, r, o, o, s, flip: false, dest);
                     break;
                 default:
-                    TenCrop.Cut(image, c, r, s, dest);
+                    TenCrop.Cut(padded, c, r, s, dest);
                     break;
             }
         }
         return new Batch(images, labels, count, indices, crops);
+    }
+
+    /// <summary>Copies a C×R×R image into the middle of a C×(R + 2p)×(R + 2p) one whose border stays zero.</summary>
+    internal static void Pad(ReadOnlySpan<float> image, int channels, int size, int padding, Span<float> padded)
+    {
+        int side = size + 2 * padding;
+        padded.Clear();
+        for (int ch = 0; ch < channels; ch++)
+            for (int row = 0; row < size; row++)
+                image.Slice((ch * size + row) * size, size).CopyTo(padded.Slice((ch * side + row + padding) * side + padding, size));
     }
 }

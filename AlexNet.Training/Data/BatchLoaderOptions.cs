@@ -9,6 +9,9 @@ public sealed record BatchLoaderOptions
     /// <summary>S, the side of the crop the network reads (227 for the paper preset).</summary>
     public required int CropSize { get; init; }
 
+    /// <summary>Zero pixels added on each side of the mean-subtracted image before cropping (torchvision's RandomCrop padding).</summary>
+    public int Padding { get; init; }
+
     /// <summary>Random crops + flips for training, centre or ten crops for evaluation.</summary>
     public CropMode Mode { get; init; } = CropMode.Random;
 

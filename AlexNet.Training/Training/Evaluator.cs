@@ -35,7 +35,7 @@ public static class Evaluator
         using var _ = no_grad();
         var loader = new BatchLoader(dataset, null, new BatchLoaderOptions
         {
-            BatchSize = batchImages, CropSize = a.InputSize, Mode = mode, Mean = mean, Shuffle = false, Workers = workers,
+            BatchSize = batchImages, CropSize = a.InputSize, Padding = a.CropPadding, Mode = mode, Mean = mean, Shuffle = false, Workers = workers,
         });
         int row = 0;
         foreach (var batch in loader.Epoch(0))

@@ -8,6 +8,10 @@ public sealed record TrainOptions
 {
     /// <summary>paper or small.</summary>
     public string Preset { get; init; } = "small";
+    /// <summary>Side images are resized to before cropping, instead of the preset's (32 for small, 256 for paper).</summary>
+    public int? ResizeSize { get; init; }
+    /// <summary>Zero pixels around the resized image before crops are cut, instead of the preset's (0).</summary>
+    public int? CropPadding { get; init; }
     /// <summary>Dataset folder: IDX files (Fashion-MNIST layout) or an ImageNet-style train/val tree.</summary>
     public string Data { get; init; } = "data/fashion-mnist";
     /// <summary>Run folder for checkpoints, metrics.csv, curves and the exported model.</summary>
@@ -84,6 +88,9 @@ public sealed record TrainOptions
             Lrn = Lrn ? new LrnSettings() : null,
             Dropout = Dropout,
         };
+        a = a with { ResizeSize = ResizeSize ?? a.ResizeSize, CropPadding = CropPadding ?? a.CropPadding };
+        if (a.CropPadding < 0 || a.InputSize > a.PaddedSize)
+            throw new ArgumentException($"The {a.InputSize}-px crops do not fit a {a.ResizeSize}-px image with {a.CropPadding} px of padding on each side.");
         if (!OverlappingPooling) a = a with { PoolKernel = 2, PoolStride = 2 };
         return OneTower ? a.AsOneTower() : a;
     }

@@ -126,7 +126,7 @@ public sealed class Trainer : IDisposable
             var mode = o.Augment ? CropMode.Random : CropMode.Centre;
             var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], new BatchLoaderOptions
             {
-                BatchSize = o.BatchSize, CropSize = arch.InputSize, Mode = mode, Mean = mean, Pca = pca,
+                BatchSize = o.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding, Mode = mode, Mean = mean, Pca = pca,
                 Seed = o.Seed, Shuffle = false, Workers = o.Workers,
             });
             int b = state.BatchInEpoch;

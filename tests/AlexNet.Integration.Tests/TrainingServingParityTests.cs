@@ -54,7 +54,8 @@ public sealed class TrainingServingParityTests
         var ml = new MLContext(seed: 1);
         var input = ml.Data.LoadFromEnumerable(files.Select(f => new PathRow { ImagePath = f }).ToArray());
         var pipeline = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(PathRow.ImagePath), new AlexNetOptions { CropMode = servingMode });
-        var rows = ml.Data.CreateEnumerable<Prediction>(pipeline.Fit(input).Transform(input), reuseRowObject: false).ToList();
+        using var transformer = pipeline.Fit(input);
+        var rows = ml.Data.CreateEnumerable<Prediction>(transformer.Transform(input), reuseRowObject: false).ToList();
 
         Assert.AreEqual(files.Length, rows.Count);
         double worst = 0;
@@ -74,6 +75,17 @@ public sealed class TrainingServingParityTests
     [TestMethod]
     public void MlNetCentreCropScoresEqualTheTrainingSidesCentreCropEvaluationForTheSmallPreset() =>
         AssertTenCropParity(AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3), DataCropMode.Centre, AlexNet.Onnx.Serving.CropMode.CentreCrop);
+
+    // 28-px images padded by 2 zeros a side: the corner crops reach into the padding, the centre crop is the image.
+    private static AlexNetArchitecture PaddedSmall() => AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3) with { ResizeSize = 28, CropPadding = 2 };
+
+    [TestMethod]
+    public void MlNetTenCropScoresEqualTheTrainingSidesTenCropEvaluationWithCropPadding() =>
+        AssertTenCropParity(PaddedSmall(), DataCropMode.TenCrop, AlexNet.Onnx.Serving.CropMode.TenCrop);
+
+    [TestMethod]
+    public void MlNetCentreCropScoresEqualTheTrainingSidesCentreCropEvaluationWithCropPadding() =>
+        AssertTenCropParity(PaddedSmall(), DataCropMode.Centre, AlexNet.Onnx.Serving.CropMode.CentreCrop);
 
     [TestMethod]
     public void MlNetTenCropScoresEqualTheTrainingSidesTenCropEvaluationForThePaperPreset() =>

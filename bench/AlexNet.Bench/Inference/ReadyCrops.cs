@@ -32,7 +32,7 @@ public static class ReadyCrops
         var m = model.Metadata;
         var prepared = new float[m.InputChannels * m.ResizeSize * m.ResizeSize];
         PaperPreparation.Load(path, m.ResizeSize, m.InputChannels, prepared);
-        int r = m.ResizeSize, s = m.InputSize, o = ImageCrops.CentreOffset(m);
+        int r = m.PaddedSize, s = m.InputSize, o = ImageCrops.CentreOffset(m);
         (int Top, int Left)[] windows = [(0, 0), (0, r - s), (r - s, 0), (r - s, r - s), (o, o)];
         var crops = new float[10 * model.CropLength];
         for (int i = 0; i < 10; i++)

@@ -39,6 +39,60 @@ public sealed class ModelMetadataTests
     }
 
     [TestMethod]
+    public void CropPaddingReadsBackFromTheProperties()
+    {
+        var props = PaddedSmallProperties();
+
+        var read = ModelMetadata.FromProperties(props, "props");
+
+        Assert.AreEqual("2", props[MetadataKeys.CropPadding]);
+        Assert.AreEqual(2, read.CropPadding);
+        Assert.AreEqual(32, read.PaddedSize);
+        Assert.AreEqual(2, read.Architecture!.CropPadding);
+    }
+
+    [TestMethod]
+    public void AFormatOneFileWithoutCropPaddingReadsAsUnpadded()
+    {
+        var props = ModelMetadata.ForArchitecture(AlexNetArchitecture.Small(numClasses: 3), TestModels.Labels(3), PixelMean.PerChannel(0.5f))
+            .ToProperties().ToDictionary(p => p.Key, p => p.Value);
+        props.Remove(MetadataKeys.CropPadding);
+        props[MetadataKeys.FormatVersion] = "1";
+
+        var read = ModelMetadata.FromProperties(props, "props");
+
+        Assert.AreEqual(0, read.CropPadding);
+        Assert.AreEqual(32, read.PaddedSize);
+    }
+
+    private static Dictionary<string, string> PaddedSmallProperties() =>
+        ModelMetadata.ForArchitecture(AlexNetArchitecture.Small(numClasses: 3) with { ResizeSize = 28, CropPadding = 2 },
+                TestModels.Labels(3), PixelMean.PerChannel(0.5f))
+            .ToProperties().ToDictionary(p => p.Key, p => p.Value);
+
+    [TestMethod]
+    public void ACropLargerThanTheResizedImagePlusPaddingIsRejectedWithTheSource()
+    {
+        var props = PaddedSmallProperties();
+        props[MetadataKeys.ResizeSize] = "20"; // 20 + 2 × 2 < 28
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelMetadata.FromProperties(props, "m.onnx"));
+
+        Assert.AreEqual("m.onnx: input size 28, resize size 20 and crop padding 2 must satisfy 0 < input ≤ resize + 2 × padding.", e.Message);
+    }
+
+    [TestMethod]
+    public void NegativeCropPaddingIsRejectedWithTheSource()
+    {
+        var props = PaddedSmallProperties();
+        props[MetadataKeys.CropPadding] = "-1";
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelMetadata.FromProperties(props, "m.onnx"));
+
+        Assert.AreEqual("m.onnx: crop padding must be 0 or more, got -1.", e.Message);
+    }
+
+    [TestMethod]
     public void ArchitectureReadsBackEqualEnoughToRebuildTheSameWeightShapes()
     {
         var architecture = AlexNetArchitecture.Paper(numClasses: 5).AsOneTower() with { Lrn = new LrnSettings(K: 1), Dropout = 0.3 };

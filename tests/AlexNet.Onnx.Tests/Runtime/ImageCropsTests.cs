@@ -38,6 +38,24 @@ public sealed class ImageCropsTests
     }
 
     [TestMethod]
+    public void APaddedCornerCropIsZeroInThePaddingAndTheNormalisedImageShiftedByIt()
+    {
+        // prepared[y, x] = 10y + x on a 3×3 gray image, mean 1, padding 1: the 5×5 padded image has a zero border.
+        var prepared = Enumerable.Range(0, 9).Select(i => (float)(10 * (i / 3) + i % 3)).ToArray();
+        var metadata = new ModelMetadata
+        {
+            Labels = ["a"], InputSize = 3, ResizeSize = 3, CropPadding = 1, InputChannels = 1, ChannelOrder = ChannelOrder.Gray,
+            Mean = PixelMean.PerChannel(1f),
+        };
+        var crop = new float[9];
+
+        ImageCrops.Crop(metadata, prepared, top: 2, left: 0, mirror: false, crop); // bottom-left window
+
+        CollectionAssert.AreEqual(new float[] { 0, 10 - 1, 11 - 1, 0, 20 - 1, 21 - 1, 0, 0, 0 }, crop);
+        Assert.AreEqual(1, ImageCrops.CentreOffset(metadata));
+    }
+
+    [TestMethod]
     public void PaperCentreCropStartsAt14()
     {
         var metadata = ModelMetadata.ForArchitecture(AlexNetArchitecture.Paper(), TestModels.Labels(1000), PixelMean.Zero(3));

@@ -58,6 +58,24 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void CropsThatDoNotFitTheResizedImageAndItsPaddingAreAUsageError()
+    {
+        var (code, _, err) = Run("train", "--resize-size", "20", "--crop-padding", "1");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "The 28-px crops do not fit a 20-px image with 1 px of padding on each side.");
+    }
+
+    [TestMethod]
+    public void ResizeSizeAndCropPaddingFlagsReachTheArchitecture()
+    {
+        var options = Commands.ParseTrainOptions(new Flags(["--resize-size", "28", "--crop-padding", "2"], Commands.TrainFlags));
+        var architecture = options.Architecture(numClasses: 10, channels: 1);
+        Assert.AreEqual(28, architecture.ResizeSize);
+        Assert.AreEqual(2, architecture.CropPadding);
+        Assert.AreEqual(32, architecture.PaddedSize);
+    }
+
+    [TestMethod]
     public void TrainHelpListsEverySection5Knob()
     {
         var (code, text, _) = Run("train", "--help");

@@ -62,6 +62,42 @@ public sealed class BatchLoaderTests
     }
 
     [TestMethod]
+    public void WithPaddingTheCentreCropOfAnImageAsLargeAsTheCropIsTheWholeMeanSubtractedImage()
+    {
+        var dataset = ArrayDataset.Patterned(3, 1, 4);
+        var mean = MeanImage.Compute(dataset);
+        var loader = new BatchLoader(dataset, [2], new BatchLoaderOptions { BatchSize = 1, CropSize = 4, Padding = 2, Mode = CropMode.Centre, Mean = mean, Shuffle = false, Workers = 1 });
+        var batch = loader.Epoch(0).Single();
+        var image = new float[16];
+        dataset.ReadImage(2, image);
+        CollectionAssert.AreEqual(image.Select((v, k) => v - mean.Values[k]).ToArray(), batch.Images);
+    }
+
+    [TestMethod]
+    public void WithPaddingTheTopLeftTenCropCornerHoldsZerosInThePaddingAndTheImageShiftedByIt()
+    {
+        var dataset = ArrayDataset.Patterned(1, 1, 4);
+        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 1, CropSize = 4, Padding = 1, Mode = CropMode.TenCrop, Shuffle = false, Workers = 1 });
+        var batch = loader.Epoch(0).Single();
+        var image = new float[16];
+        dataset.ReadImage(0, image);
+        // Crop 0 is the top-left 4×4 of the 6×6 padded image: row 0 and column 0 are padding, then image rows/columns 0–2.
+        var topLeft = batch.Images[..16];
+        for (int y = 0; y < 4; y++)
+            for (int x = 0; x < 4; x++)
+                Assert.AreEqual(y == 0 || x == 0 ? 0f : image[(y - 1) * 4 + x - 1], topLeft[y * 4 + x], $"({y}, {x})");
+    }
+
+    [TestMethod]
+    public void ACropLargerThanThePaddedImageIsRejected()
+    {
+        var dataset = ArrayDataset.Patterned(1, 1, 4);
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 1, CropSize = 7, Padding = 1, Workers = 1 }));
+        StringAssert.Contains(e.Message, "1…6");
+    }
+
+    [TestMethod]
     public void TenCropServesTenCropsPerImageImageMajor()
     {
         var dataset = ArrayDataset.Patterned(3, 3, 8);
