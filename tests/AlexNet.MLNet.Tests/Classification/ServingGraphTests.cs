@@ -10,14 +10,17 @@ namespace AlexNet.MLNet.Tests.Classification;
 public sealed class ServingGraphTests
 {
     [TestMethod]
-    [DataRow(CropMode.TenCrop)]
-    [DataRow(CropMode.CentreCrop)]
-    [DataRow(CropMode.WholeImage)]
-    public void ServingGraphPassesTheOfficialCheckerWithFullShapeInference(CropMode mode)
+    [DataRow(CropMode.TenCrop, false)]
+    [DataRow(CropMode.CentreCrop, false)]
+    [DataRow(CropMode.WholeImage, false)]
+    [DataRow(CropMode.TenCrop, true)]
+    [DataRow(CropMode.CentreCrop, true)]
+    [DataRow(CropMode.WholeImage, true)]
+    public void ServingGraphPassesTheOfficialCheckerWithFullShapeInference(CropMode mode, bool cropPadding)
     {
         using var folder = new TempFolder();
         var path = folder.File("serving.onnx");
-        File.WriteAllBytes(path, ServingGraph.ToBytes(ModelFile.Open(TestModels.Rgb),
+        File.WriteAllBytes(path, ServingGraph.ToBytes(ModelFile.Open(cropPadding ? TestModels.RgbPadded : TestModels.Rgb),
             new ServingGraphOptions { CropMode = mode, FeaturesName = "Features" }));
         var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-c", "import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(len(m.graph.node))", path })

@@ -16,8 +16,14 @@ internal static class TestModels
     private static readonly Lazy<string> GrayPath = new(() => Write("gray.onnx", AlexNetArchitecture.Small(numClasses: 10, inputChannels: 1),
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"], seed: 11));
 
+    private static readonly Lazy<string> RgbPaddedPath = new(() => Write("rgb-padded.onnx",
+        AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3) with { ResizeSize = 28, CropPadding = 2 }, ["astronaut", "cat", "coffee", "rocket"], seed: 7));
+
     /// <summary>4 classes, 3 channels, R = 32, S = 28.</summary>
     public static string Rgb => RgbPath.Value;
+
+    /// <summary>4 classes, 3 channels, R = 28 padded by 2 on each side, S = 28.</summary>
+    public static string RgbPadded => RgbPaddedPath.Value;
 
     /// <summary>10 classes, 1 channel, R = 32, S = 28.</summary>
     public static string Gray => GrayPath.Value;
