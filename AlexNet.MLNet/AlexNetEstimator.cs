@@ -1,3 +1,4 @@
+using AlexNet.MLNet.Serving;
 using AlexNet.MLNet.Images;
 using AlexNet.MLNet.Labels;
 using AlexNet.Onnx;
@@ -25,6 +26,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
 {
     private readonly TransformsCatalog _catalog;
     private readonly IEstimator<ITransformer> _onnx;
+    private readonly string _graphFile;
 
     /// <summary>The classifier file, its labels and preprocessing.</summary>
     public ModelFile Model { get; }
@@ -46,7 +48,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         CheckColumnNames(Options);
         Model = ModelFile.Open(modelPath, Options.Preprocessing);
         // Built once: ApplyOnnxModel opens its ONNX Runtime session when it is created.
-        _onnx = ApplyServingGraph(catalog, Model, Options);
+        (_onnx, _graphFile) = ApplyServingGraph(catalog, Model, Options);
     }
 
     /// <summary>Fits the composed pipeline (nothing is learned; this checks the input schema).</summary>
@@ -55,7 +57,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         bool paths = HoldsPaths(input.Schema.GetColumnOrNull(InputColumnName)?.Type, input.Schema.Select(c => c.Name));
-        return new AlexNetTransformer(Compose(paths).Fit(input), Model, Options);
+        return new AlexNetTransformer(Compose(paths).Fit(input), Model, Options, _graphFile);
     }
 
     /// <summary>The output schema: the input columns plus score, predicted label and, when asked, features.</summary>
@@ -97,7 +99,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
             .Append(t.DropColumns(AlexNetColumns.ResizedImage, AlexNetColumns.Pixels, AlexNetColumns.PredictedLabelVector, AlexNetColumns.PredictedLabel));
     }
 
-    private static IEstimator<ITransformer> ApplyServingGraph(TransformsCatalog t, ModelFile model, AlexNetOptions o)
+    private static (IEstimator<ITransformer> Onnx, string GraphFile) ApplyServingGraph(TransformsCatalog t, ModelFile model, AlexNetOptions o)
     {
         var graph = ServingGraph.ToBytes(model, new ServingGraphOptions
         {
@@ -110,15 +112,22 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         string[] outputs = o.EmitFeatures
             ? [o.ScoreColumnName, AlexNetColumns.PredictedLabelVector, o.FeaturesColumnName]
             : [o.ScoreColumnName, AlexNetColumns.PredictedLabelVector];
+        var file = ServingGraphFile.Create(graph);
         try
         {
-            return t.ApplyOnnxModel(outputs, [AlexNetColumns.Pixels], new MemoryStream(graph, writable: false), o.GpuDeviceId, o.FallbackToCpu);
+            return (t.ApplyOnnxModel(outputs, [AlexNetColumns.Pixels], file, o.GpuDeviceId, o.FallbackToCpu), file);
         }
         catch (Exception e) when (o.GpuDeviceId is int device && !o.FallbackToCpu && e is InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
+            ServingGraphFile.Delete(file);
             throw new InvalidOperationException(
                 $"{model.Path}: the CUDA execution provider on GPU device {device} cannot run the model, and FallbackToCpu is off " +
                 $"(set AlexNetOptions.FallbackToCpu to run on the CPU instead). ONNX Runtime said: {Innermost(e).Message}", e);
+        }
+        catch
+        {
+            ServingGraphFile.Delete(file);
+            throw;
         }
     }
 

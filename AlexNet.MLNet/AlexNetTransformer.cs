@@ -1,3 +1,4 @@
+using AlexNet.MLNet.Serving;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Metadata;
 using AlexNet.Onnx.Serving;
@@ -22,13 +23,15 @@ namespace AlexNet.MLNet;
 public sealed class AlexNetTransformer : ITransformer, IDisposable
 {
     private readonly ITransformer _chain;
+    private readonly string? _graphFile;
     private readonly Lock _gate = new();
     private int _leases = 1; // the creator's
     private bool _released;
 
-    internal AlexNetTransformer(ITransformer chain, ModelFile model, AlexNetOptions options)
+    internal AlexNetTransformer(ITransformer chain, ModelFile model, AlexNetOptions options, string? graphFile = null)
     {
         _chain = chain;
+        _graphFile = graphFile;
         Model = model;
         Options = options;
     }
@@ -83,7 +86,8 @@ public sealed class AlexNetTransformer : ITransformer, IDisposable
 
     /// <summary>
     /// Returns one lease: the creator's, or a prediction engine's (ML.NET's <c>PredictionEngine.Dispose</c> calls this).
-    /// The ONNX Runtime session is released with the last lease, so disposing one engine never breaks another engine,
+    /// The ONNX Runtime session is released with the last lease, and the serving graph's temp file deleted (else it
+    /// goes when the process exits), so disposing one engine never breaks another engine,
     /// a later one or <see cref="Transform"/>. Engines created with <c>OwnsTransformer = false</c> never return theirs,
     /// so then no Dispose call releases the session while they might still run it.
     /// </summary>
@@ -95,6 +99,7 @@ public sealed class AlexNetTransformer : ITransformer, IDisposable
             _released = true;
         }
         (_chain as IDisposable)?.Dispose();
+        if (_graphFile is not null) ServingGraphFile.Delete(_graphFile);
     }
 
     private void ThrowIfReleased()

@@ -25,7 +25,7 @@ internal static class TenCropRun
             var schema = ImageInput.Schema();
             var options = new AlexNetOptions { GpuDeviceId = gpuDeviceId, FallbackToCpu = false };
             var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { Image = i }).ToList(), schema);
-            var model = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageInput.Image), options).Fit(data);
+            using var model = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageInput.Image), options).Fit(data);
 
             // Warm-up: the first image pays for session start, CUDA context and cuDNN algorithm search.
             var first = ml.Data.LoadFromEnumerable(new[] { new ImageInput { Image = images[0] } }, schema);

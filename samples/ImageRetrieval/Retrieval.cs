@@ -83,7 +83,8 @@ public static class Retrieval
         {
             var data = ml.Data.LoadFromEnumerable(rows);
             var pipeline = ml.Transforms.ClassifyImagesWithAlexNet(model, nameof(Row.Image), new AlexNetOptions { EmitFeatures = true });
-            return ml.Data.CreateEnumerable<FeatureRow>(pipeline.Fit(data).Transform(data), reuseRowObject: false).Select(r => r.Features).ToArray();
+            using var fitted = pipeline.Fit(data);
+            return ml.Data.CreateEnumerable<FeatureRow>(fitted.Transform(data), reuseRowObject: false).Select(r => r.Features).ToArray();
         }
         finally
         {

@@ -41,7 +41,7 @@ public static class Composition
             .Append(t.NormalizeMeanVariance("Features"))
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("LabelKey", "Features"))
             .Append(t.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
-        var fitted = pipeline.Fit(split.TrainSet);
+        using var fitted = pipeline.Fit(split.TrainSet);
 
         var scored = fitted.Transform(split.TestSet);
         var metrics = ml.MulticlassClassification.Evaluate(scored, labelColumnName: "LabelKey");
@@ -66,6 +66,7 @@ public static class Composition
         var reloaded = new MLContext(seed: o.Seed).Model.Load(zip, out _);
         var before = ml.Data.CreateEnumerable<ScoredImage>(scored, reuseRowObject: false).ToList();
         var after = ml.Data.CreateEnumerable<ScoredImage>(reloaded.Transform(split.TestSet), reuseRowObject: false).ToList();
+        (reloaded as IDisposable)?.Dispose(); // deletes ML.NET's temp copy of the reloaded graph
         int agree = before.Zip(after).Count(p => p.First.PredictedClass == p.Second.PredictedClass);
         double maxDiff = before.Zip(after).Max(p => p.First.Score.Zip(p.Second.Score).Max(s => Math.Abs(s.First - s.Second)));
         output.WriteLine($"Saved {zip}; reloaded, it predicts the same class on {agree}/{after.Count} held-out images (largest score difference {maxDiff:g3}).");

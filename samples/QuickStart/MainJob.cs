@@ -51,7 +51,8 @@ public static class MainJob
         try
         {
             var test = ml.Data.LoadFromEnumerable(rows);
-            var model = ml.Transforms.ClassifyImagesWithAlexNet(onnx, nameof(FashionImage.Image)).Fit(test);
+            // Disposing the transformer (and the engine, which owns the reloaded chain) deletes ML.NET's temp copy of the graph.
+            using var model = ml.Transforms.ClassifyImagesWithAlexNet(onnx, nameof(FashionImage.Image)).Fit(test);
             var scored = ml.Data.CreateEnumerable<ScoredRow>(model.Transform(test), reuseRowObject: false);
             int correct = scored.Count(r => r.PredictedLabel == r.Label);
             output.WriteLine($"Test accuracy through ML.NET (ten-crop, first {rows.Count:N0} Fashion-MNIST test images): " +

@@ -8,11 +8,13 @@ namespace AlexNet.Samples.WebApp;
 /// <summary>
 /// The app's one model: an AlexNet ten-crop pipeline over a column of image paths, shared by every request through a
 /// pool of prediction engines (a <c>PredictionEngine</c> is not thread-safe). Uploaded bytes are decoded first, so a
-/// corrupt upload is answered with the decoder's reason before ML.NET sees it.
+/// corrupt upload is answered with the decoder's reason before ML.NET sees it. Dispose it at shutdown: that releases
+/// the ONNX Runtime session and deletes the copy of the serving graph ML.NET keeps in the temp folder.
 /// </summary>
-public sealed class ImageClassifier
+public sealed class ImageClassifier : IDisposable
 {
     private readonly PooledPredictionEngine<PathRow, ScoreRow> _pool;
+    private readonly AlexNetTransformer _model;
 
     /// <summary>Class labels in score order.</summary>
     public IReadOnlyList<string> Labels { get; }
@@ -28,10 +30,14 @@ public sealed class ImageClassifier
         var ml = new MLContext();
         var estimator = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(PathRow.ImagePath));
         var empty = ml.Data.LoadFromEnumerable(Array.Empty<PathRow>());
-        _pool = new PooledPredictionEngine<PathRow, ScoreRow>(ml, estimator.Fit(empty));
+        _model = estimator.Fit(empty);
+        _pool = new PooledPredictionEngine<PathRow, ScoreRow>(ml, _model);
         Labels = estimator.Labels;
         ModelPath = Path.GetFullPath(modelPath);
     }
+
+    /// <summary>Releases the model's ONNX Runtime session (the pool's engines do not own it).</summary>
+    public void Dispose() => _model.Dispose();
 
     /// <summary>Classifies one encoded image.</summary>
     /// <param name="encoded">The uploaded file's bytes (JPEG, PNG, …).</param>

@@ -54,4 +54,5 @@ app.MapPost("/classify", async (HttpRequest request, ImageClassifier c, int? top
 
 Console.WriteLine($"serving {classifier.ModelPath} ({classifier.Labels.Count} classes)");
 app.Run();
+classifier.Dispose(); // a registered instance is not disposed by the host; this deletes ML.NET's temp copy of the graph
 return 0;

@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 namespace AlexNet.Tests.Shared;
 
 /// <summary>
-/// Gives each test process its own temp folder and deletes it when the process ends. Everything a test leaves
-/// under <see cref="Path.GetTempPath"/> goes with it: its own scratch folders, the training CLI's children (they
-/// inherit TMPDIR), and ML.NET's copy of each ONNX graph, which it only deletes when the transformer is disposed.
-/// Without this, every run left gigabytes in /tmp and a CI machine ran out of disk.
+/// Gives each test process its own temp folder, deleted when the process exits normally or, since the test platform
+/// may kill its hosts instead, by the next test process that starts. Everything a test leaves under
+/// <see cref="Path.GetTempPath"/> goes with it: its own scratch folders, the training CLI's children (they inherit
+/// TMPDIR), and the serving graphs of models a test never disposed. Without this, every run left gigabytes in /tmp
+/// and a CI machine ran out of disk.
 /// </summary>
 internal static class TestScratch
 {

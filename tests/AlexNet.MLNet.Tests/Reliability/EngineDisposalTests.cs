@@ -38,6 +38,34 @@ public sealed class EngineDisposalTests
         return (ml, Pipelines.ClassifyPaths(ml, TestModels.Rgb).Fit(Pipelines.PhotoPaths(ml)));
     }
 
+    private static string[] ServingGraphFiles() => Directory.GetFiles(Path.GetTempPath(), "alexnet-serving-*.onnx");
+
+    [TestMethod]
+    [DoNotParallelize] // counts files other tests create too
+    public void DisposingTheTransformerDeletesTheServingGraphsTempFile()
+    {
+        var before = ServingGraphFiles();
+        var ml = new MLContext(seed: 1);
+        var model = Pipelines.ClassifyPaths(ml, TestModels.Rgb).Fit(Pipelines.PhotoPaths(ml));
+        var created = ServingGraphFiles().Except(before).ToArray();
+        Assert.HasCount(1, created, "the graph ApplyOnnxModel reads lives in a file as long as the model");
+        Assert.IsGreaterThan(1_000_000L, new FileInfo(created[0]).Length, "the serving graph holds the network's weights");
+
+        ((IDisposable)model).Dispose();
+
+        Assert.IsFalse(File.Exists(created[0]));
+    }
+
+    [TestMethod]
+    public void MlNetWritesNoTempFileOfItsOwnForTheServingGraph()
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(seed: 1) { TempFilePath = folder.Path };
+        using var model = (AlexNetTransformer)Pipelines.ClassifyPaths(ml, TestModels.Rgb).Fit(Pipelines.PhotoPaths(ml));
+        // ApplyOnnxModel(Stream) would copy the graph here and never delete it (ML.NET 5.0), even after Dispose.
+        Assert.HasCount(0, Directory.GetFiles(folder.Path));
+    }
+
     [TestMethod]
     public void DisposingOneEngineLeavesAnotherEngineScoringIdentically()
     {
