@@ -57,6 +57,7 @@ public static class Commands
         new("threads", "TorchSharp threads (0: libtorch default)", "0"),
         new("workers", "data-loading threads", "2"),
         new("resume", "continue from the run folder's checkpoint", IsSwitch: true),
+        new("resume-lr", "with --resume: continue at this learning rate (a ÷10 by hand, as the paper's authors did)"),
         new("ten-crop", "ten-crop evaluation at the end", IsSwitch: true),
         new("export", "write model.onnx at the end", IsSwitch: true),
     ];
@@ -133,6 +134,9 @@ public static class Commands
             Threads = f.Int("threads")!.Value,
             Workers = Positive(f, "workers"),
             Resume = SwitchOr(f, "resume", false),
+            ResumeLearningRate = f.Double("resume-lr") is { } resumeLr
+                ? (SwitchOr(f, "resume", false) ? resumeLr : throw new UsageException("--resume-lr needs --resume."))
+                : null,
             TenCropAtEnd = SwitchOr(f, "ten-crop", d.TenCropAtEnd),
             Export = SwitchOr(f, "export", d.Export),
             Log = Console.Error,

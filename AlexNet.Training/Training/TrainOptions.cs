@@ -67,6 +67,11 @@ public sealed record TrainOptions
     public int Threads { get; init; }
     /// <summary>Data-loading worker threads.</summary>
     public int Workers { get; init; } = 2;
+    /// <summary>
+    /// With <see cref="Resume"/>: continue at this learning rate instead of the stored one, as the paper's authors divided
+    /// it by hand (section 5). A lower rate counts as one of the <see cref="MaxLearningRateDrops"/>; the plateau count restarts.
+    /// </summary>
+    public double? ResumeLearningRate { get; init; }
     /// <summary>Continue from the run folder's checkpoint.</summary>
     public bool Resume { get; init; }
     /// <summary>Evaluate with ten crops after the last epoch (the paper's test-time averaging).</summary>

@@ -71,6 +71,16 @@ public sealed class Trainer : IDisposable
             if (!File.Exists(ckpt)) throw new FileNotFoundException($"--resume: no checkpoint at '{ckpt}'.", ckpt);
             (state, stored) = Checkpoint.Load<TrainingState>(ckpt);
             o = state.Options with { Epochs = options.Epochs, MaxSteps = options.MaxSteps, Log = options.Log, RunDir = options.RunDir, Resume = true };
+            if (options.ResumeLearningRate is double lr && lr != state.LearningRate)
+            {
+                if (!(lr > 0)) throw new ArgumentException($"The resumed learning rate must be positive, got {lr}.");
+                options.Log?.WriteLine($"learning rate set by hand: {state.LearningRate:g3} -> {lr:g3}");
+                state = state with
+                {
+                    LearningRate = lr, EpochsSinceImprovement = 0,
+                    LearningRateDrops = state.LearningRateDrops + (lr < state.LearningRate ? 1 : 0),
+                };
+            }
             if (!state.ClassNames.SequenceEqual(data.Train.ClassNames))
                 throw new InvalidDataException($"Checkpoint '{ckpt}' was trained on classes [{string.Join(", ", state.ClassNames.Take(5))}…], the data has [{string.Join(", ", data.Train.ClassNames.Take(5))}…].");
         }

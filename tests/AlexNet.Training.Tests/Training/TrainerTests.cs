@@ -90,6 +90,24 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void ResumingWithALowerLearningRateTrainsAtItAndCountsADrop()
+    {
+        var o = Quick(RepoPaths.NewTempFolder("resume-lr")) with { Epochs = 2, TrainLimit = 320, MaxSteps = 10 };
+        var data = Data(o);
+        using (var t = new Trainer(o, data)) t.Run(); // epoch 1 (10 steps of 32) at 0.01
+        using var resumed = new Trainer(o with { Resume = true, MaxSteps = null, ResumeLearningRate = 0.001 }, data);
+        Assert.AreEqual(0.001, resumed.State.LearningRate);
+        Assert.AreEqual(1, resumed.State.LearningRateDrops);
+        Assert.AreEqual(0, resumed.State.EpochsSinceImprovement);
+
+        resumed.Run();
+
+        var epoch2 = File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv"))[2].Split(',');
+        Assert.AreEqual("2", epoch2[0]);
+        Assert.AreEqual(0.001, double.Parse(epoch2[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [TestMethod]
     public void LiveTensorCountStaysFlatOverManySteps()
     {
         var o = Quick(RepoPaths.NewTempFolder("flat")) with { TrainLimit = 640, MaxSteps = 5, BatchSize = 16 };
