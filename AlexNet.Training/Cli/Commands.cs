@@ -106,7 +106,7 @@ public static class Commands
         var options = new TrainOptions
         {
             Preset = preset,
-            ResizeSize = f.Int("resize-size") is { } resize ? (resize > 0 ? resize : throw new UsageException("--resize-size must be a positive whole number.")) : null,
+            ResizeSize = f.Int("resize-size") is null ? null : Positive(f, "resize-size"),
             CropPadding = f.Int("crop-padding") is { } pad ? (pad >= 0 ? pad : throw new UsageException("--crop-padding must be 0 or more.")) : null,
             Data = f.String("data")!,
             RunDir = f.String("run-dir") ?? Path.Combine("runs", $"{preset}-{DateTime.Now:yyyyMMdd-HHmmss}"),
