@@ -110,6 +110,33 @@ public static class Checkpoint
         return (state, tensors);
     }
 
+    /// <summary>
+    /// Reads only a checkpoint's state block, without its tensors or the checksum over them; for deciding how to open a
+    /// run before <see cref="Load{T}"/> verifies and reads the whole file.
+    /// </summary>
+    /// <param name="path">Checkpoint file.</param>
+    /// <typeparam name="T">State type.</typeparam>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of this format.</exception>
+    public static T ReadState<T>(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        try
+        {
+            if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+                throw new InvalidDataException($"'{path}' is not an AlexNet checkpoint (bad header).");
+            int version = r.ReadInt32();
+            if (version != FormatVersion)
+                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this build reads {FormatVersion}.");
+            return JsonSerializer.Deserialize<T>(r.ReadBytes(r.ReadInt32()), Json)
+                   ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty state block.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt ({e.Message}); use an earlier checkpoint.", e);
+        }
+    }
+
     // A process killed mid-write leaves its "<file>.tmp-<pid>"; remove those whose writer is gone.
     private static void RemoveStaleTemporaries(string full)
     {

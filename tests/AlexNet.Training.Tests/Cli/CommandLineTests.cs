@@ -76,6 +76,22 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void ResumeOpensTheDataAtTheCheckpointsSizeWithoutTheSizeFlags()
+    {
+        var runDir = RepoPaths.NewTempFolder("cli-resume");
+        string[] common = ["--data", RepoPaths.FashionMnist, "--run-dir", runDir, "--train-limit", "256", "--eval-limit", "64",
+                           "--no-ten-crop", "--no-export"];
+        var (first, _, firstErr) = Run(["train", "--resize-size", "28", "--crop-padding", "2", "--epochs", "1", .. common]);
+        Assert.AreEqual(0, first, firstErr);
+
+        var (resumed, _, err) = Run("train", "--run-dir", runDir, "--resume", "--epochs", "2");
+
+        Assert.AreEqual(0, resumed, err);
+        StringAssert.Contains(err, "256 train, 64 validation");
+        Assert.AreEqual(3, File.ReadAllLines(Path.Combine(runDir, "metrics.csv")).Length, "header + epochs 1 and 2");
+    }
+
+    [TestMethod]
     public void TrainHelpListsEverySection5Knob()
     {
         var (code, text, _) = Run("train", "--help");
