@@ -17,6 +17,18 @@ public sealed class GpuCheckTests
         Assert.IsFalse(Directory.EnumerateFiles(folder, "libtorch*.so").Any(), "the GPU check carries no TorchSharp");
     }
 
+    // The compiler rewrites obj/GpuCheck.dll in place, so a hard-linked publish folder would change with the next build.
+    [TestMethod]
+    public void PublishedAppIsACopyThatTheNextBuildCannotChange()
+    {
+        var app = Path.Combine(PublishedGpuCheck.Folder, "GpuCheck.dll");
+        var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%h", app]) { RedirectStandardOutput = true })!;
+        var links = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+
+        Assert.AreEqual("1", links, $"{app} has {links} names on disk");
+    }
+
     [TestMethod]
     public void RunsItsCpuHalfFromThePublishFolderWithoutDotnet()
     {
