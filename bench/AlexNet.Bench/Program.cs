@@ -41,7 +41,7 @@ try
         default:
             Console.WriteLine("""
                 AlexNet.Bench speed  [--presets small,paper] [--runs 5] [--warmup 1] [--min-seconds S] [--batch 32]
-                                     [--train-runs N] [--train-seconds S] [--skip-training] [--threads N]
+                                     [--train-runs N] [--train-seconds S] [--skip-training] [--skip-inference] [--threads N]
                                      [--python /usr/bin/python3] [--no-pytorch] [--markdown out.md]
                 AlexNet.Bench memory --what mlnet|train [--preset small|paper] [--count N] [--markdown out.md]
                 Run bench/run.sh to measure everything and update docs/BENCHMARKS.md.

@@ -72,6 +72,8 @@ public sealed class Report(string preset)
         var loader = results.First(x => x.Key.StartsWith("loader.", StringComparison.Ordinal));
         if (r.TryGetValue("train.pytorch", out var py))
             _md.AppendLine(CultureInfo.InvariantCulture, $"- ours ÷ PyTorch: **{ours.Median / py.Median:F2}×**.");
+        if (r.TryGetValue("train.ours.nolrn", out var noLrn))
+            _md.AppendLine(CultureInfo.InvariantCulture, $"- LRN's share of our step: **{1 - ours.Median / noLrn.Median:P0}** (with LRN ÷ without: {ours.Median / noLrn.Median:F2}×).");
         _md.AppendLine(CultureInfo.InvariantCulture, $"- loader alone ÷ what the trainer consumes: **{loader.Median / ours.Median:F1}×** (target ≥ 2×: {(loader.Median >= 2 * ours.Median ? "met" : "missed")}).");
         _md.AppendLine();
     }

@@ -15,7 +15,7 @@ public static class SpeedSuite
 {
     /// <summary>Measures a preset and returns its Markdown section.</summary>
     /// <param name="preset">small or paper.</param>
-    /// <param name="o">Flags: runs, warmup, min-seconds, batch, train-runs, skip-training, python, threads.</param>
+    /// <param name="o">Flags: runs, warmup, min-seconds, batch, train-runs, skip-training, skip-inference, python, threads.</param>
     /// <param name="folder">Temporary folder for the model and images.</param>
     /// <param name="python">The PyTorch server, or null to skip the PyTorch peer.</param>
     /// <param name="log">Progress.</param>
@@ -48,10 +48,13 @@ public static class SpeedSuite
             new OrtSgemm(),
         };
         if (python != null) inference.Add(python.Case("infer.pytorch", $"PyTorch eager (bench/pytorch_reference.py), batch {batch}, ready tensor", "infer", preset, batch));
-        log.WriteLine($"[{preset}] inference: {warmup} warm-up + {runs} rounds of {inference.Count} cases, ≥ {minSeconds} s each");
-        var inferenceResults = Rounds.Run(inference, warmup, runs, minSeconds, log);
+        if (!o.Has("skip-inference"))
+        {
+            log.WriteLine($"[{preset}] inference: {warmup} warm-up + {runs} rounds of {inference.Count} cases, ≥ {minSeconds} s each");
+            var inferenceResults = Rounds.Run(inference, warmup, runs, minSeconds, log);
+            report.Inference(inferenceResults, runs, warmup, minSeconds);
+        }
         foreach (var c in inference) c.Dispose();
-        report.Inference(inferenceResults, runs, warmup, minSeconds);
 
         if (trainingData != null)
         {
@@ -60,6 +63,7 @@ public static class SpeedSuite
             var training = new List<BenchCase>
             {
                 new TrainingSteps(trainingData),
+                new TrainingSteps(trainingData, withoutLrn: true),
                 new LoaderAlone(trainingData),
                 new TorchSgemm(),
                 new OrtSgemm(),
