@@ -53,6 +53,28 @@ public sealed class LocalResponseNormTests
     }
 
     [TestMethod]
+    public void OurLrnGradientEqualsTorchSharpsBuiltIn()
+    {
+        var p = new LrnSettings();
+        using var ours = new LocalResponseNorm(p);
+        using var builtIn = nn.LocalResponseNorm(p.Size, p.FrameworkAlpha, p.Beta, p.K);
+        using var x = (randn(2, 9, 3, 3) * 80).requires_grad_();
+        using var weights = randn(2, 9, 3, 3);
+        Tensor Gradient(Func<Tensor, Tensor> lrn)
+        {
+            x.grad?.zero_();
+            using var loss = (lrn(x) * weights).sum();
+            loss.backward();
+            return x.grad!.clone();
+        }
+        using var g1 = Gradient(ours.forward);
+        using var g2 = Gradient(builtIn.forward);
+        double diff = (g1 - g2).abs().max().item<float>(), scale = g2.abs().max().item<float>();
+        Assert.IsTrue(scale > 0.1, $"gradient too small to compare: {scale}");
+        Assert.IsTrue(diff < 1e-5 * scale, $"max diff {diff} against max {scale}");
+    }
+
+    [TestMethod]
     public void PaperAlphaIsFiveTimesSmallerThanTheFrameworkAlpha()
     {
         var lrn = new LrnSettings();
