@@ -18,7 +18,7 @@ public static class Commands
           evaluate   top-1/top-5 error of a checkpoint, centre crop and ten-crop
           export     write model.onnx from a checkpoint
           prepare    write a resized copy of an image-folder tree (shorter side 256, centre crop), as the paper did
-          study      run the paper's ablations (relu, lrn, pooling, towers, pca, dropout, tencrop, kernels, all)
+          study      run the paper's ablations (relu, lrn, lrn-scaled, pooling, towers, pca, dropout, tencrop, kernels, all)
           doctor     what will run where (CPU, CUDA) for training and serving, and why; --require, --json
 
         <command> --help lists the flags of a command.
@@ -44,6 +44,7 @@ public static class Commands
         new("pixel-scale", "value one 8-bit level maps to (default: 1 with --init paper, 1/255 with kaiming)"),
         new("activation", "relu or tanh", "relu"),
         new("lrn", "local response normalisation after conv1 and conv2", IsSwitch: true),
+        new("lrn-alpha", "LRN's α as the paper writes it, for raw 0–255 pixels (×255² gives 0–1 pixels the same strength)", "0.0001"),
         new("overlapping-pooling", "3×3 stride-2 pooling (off: 2×2 stride 2)", IsSwitch: true),
         new("one-tower", "one tower with half the kernels instead of two", IsSwitch: true),
         new("dropout", "dropout probability on fc6 and fc7", "0.5"),
@@ -122,6 +123,7 @@ public static class Commands
             PixelScale = f.Double("pixel-scale"),
             Activation = Enum.TryParse<Activation>(f.String("activation"), true, out var act) ? act : throw new UsageException($"--activation '{f.String("activation")}': use relu or tanh."),
             Lrn = SwitchOr(f, "lrn", d.Lrn),
+            LrnAlpha = f.Double("lrn-alpha")!.Value is var alpha && alpha > 0 ? alpha : throw new UsageException("--lrn-alpha must be positive."),
             OverlappingPooling = SwitchOr(f, "overlapping-pooling", d.OverlappingPooling),
             OneTower = SwitchOr(f, "one-tower", d.OneTower),
             Dropout = f.Double("dropout")!.Value,

@@ -19,5 +19,6 @@ public sealed record StudyArm(string Label, Func<TrainOptions, TrainOptions> App
     /// <param name="dataName">Name of the data it trains on.</param>
     public static string Key(TrainOptions o, string dataName) =>
         $"{dataName}-{o.Activation.ToString().ToLowerInvariant()}-lrn{(o.Lrn ? 1 : 0)}-pool{(o.OverlappingPooling ? "32" : "22")}" +
-        $"-towers{(o.OneTower ? 1 : 2)}-dropout{o.Dropout:0.##}-pca{(o.PcaLighting ? 1 : 0)}-seed{o.Seed}";
+        $"-towers{(o.OneTower ? 1 : 2)}-dropout{o.Dropout:0.##}-pca{(o.PcaLighting ? 1 : 0)}-seed{o.Seed}" +
+        (o.Lrn && o.LrnAlpha != new TrainOptions().LrnAlpha ? FormattableString.Invariant($"-lrnalpha{o.LrnAlpha:g4}") : "");
 }

@@ -95,5 +95,6 @@ public sealed class StudyRunner(StudyBudget budget)
     }
 
     private static bool IsPaperConfiguration(TrainOptions o) =>
-        o is { Activation: AlexNet.Onnx.Model.Activation.Relu, Lrn: true, OverlappingPooling: true, OneTower: false, PcaLighting: true } && o.Dropout == 0.5;
+        o is { Activation: AlexNet.Onnx.Model.Activation.Relu, Lrn: true, OverlappingPooling: true, OneTower: false, PcaLighting: true } && o.Dropout == 0.5
+        && o.LrnAlpha == new TrainOptions().LrnAlpha;
 }

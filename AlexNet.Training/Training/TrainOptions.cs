@@ -45,6 +45,12 @@ public sealed record TrainOptions
     public Activation Activation { get; init; } = Activation.Relu;
     /// <summary>Local response normalisation after conv1 and conv2.</summary>
     public bool Lrn { get; init; } = true;
+    /// <summary>
+    /// LRN's α as the paper writes it (1e-4), chosen for raw 0–255 pixels. With inputs scaled to 0–1 the activations are
+    /// far smaller and α Σa² vanishes next to k = 2, so LRN becomes a constant scale (docs/PAPER.md); α ÷ pixel scale²
+    /// gives it back its strength.
+    /// </summary>
+    public double LrnAlpha { get; init; } = 1e-4;
     /// <summary>Overlapping 3/2 pooling (true) or 2/2 (false).</summary>
     public bool OverlappingPooling { get; init; } = true;
     /// <summary>One tower with half the kernels instead of two.</summary>
@@ -90,7 +96,7 @@ public sealed record TrainOptions
         var a = AlexNetArchitecture.FromPreset(Preset, numClasses, channels) with
         {
             Activation = Activation,
-            Lrn = Lrn ? new LrnSettings() : null,
+            Lrn = Lrn ? new LrnSettings(Alpha: LrnAlpha) : null,
             Dropout = Dropout,
         };
         a = a with { ResizeSize = ResizeSize ?? a.ResizeSize, CropPadding = CropPadding ?? a.CropPadding };

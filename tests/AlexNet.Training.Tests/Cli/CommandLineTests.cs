@@ -92,6 +92,22 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void LrnAlphaFlagReachesTheArchitecture()
+    {
+        var options = Commands.ParseTrainOptions(new Flags(["--lrn-alpha", "6.5"], Commands.TrainFlags));
+        Assert.AreEqual(6.5, options.Architecture(numClasses: 10, channels: 1).Lrn!.Alpha);
+        Assert.AreEqual(1e-4, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).Architecture(10, 1).Lrn!.Alpha);
+    }
+
+    [TestMethod]
+    public void NonPositiveLrnAlphaIsAUsageError()
+    {
+        var (code, _, err) = Run("train", "--lrn-alpha", "0");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--lrn-alpha must be positive.");
+    }
+
+    [TestMethod]
     public void TrainHelpListsEverySection5Knob()
     {
         var (code, text, _) = Run("train", "--help");

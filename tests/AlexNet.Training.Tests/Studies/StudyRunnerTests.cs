@@ -62,10 +62,25 @@ public sealed class StudyRunnerTests
     public void ThePapersArmIsSharedBetweenStudies()
     {
         var o = new StudyBudget().PaperOptions();
-        var keys = PaperStudies.All.Where(s => !s.Colour).Select(s => StudyArm.Key(s.PaperArm.Apply(o), "d")).Distinct().ToList();
+        var studies = PaperStudies.All.Where(s => s.Name != "lrn-scaled").ToList();
+        var keys = studies.Where(s => !s.Colour).Select(s => StudyArm.Key(s.PaperArm.Apply(o), "d")).Distinct().ToList();
         Assert.AreEqual(1, keys.Count);
-        var alternatives = PaperStudies.All.Where(s => s.Alternative != null).Select(s => StudyArm.Key(s.Alternative!.Apply(o), "d")).ToList();
+        var alternatives = studies.Where(s => s.Alternative != null).Select(s => StudyArm.Key(s.Alternative!.Apply(o), "d")).ToList();
         Assert.AreEqual(alternatives.Count, alternatives.Distinct().Count());
         Assert.IsFalse(alternatives.Contains(keys[0]), "every alternative changes the paper's configuration");
+    }
+
+    [TestMethod]
+    public void TheScaledLrnStudyTrainsOneNewArmAndSharesItsNoLrnArm()
+    {
+        var o = new StudyBudget().PaperOptions();
+        var scaled = PaperStudies.Get("lrn-scaled");
+
+        var scaledOptions = scaled.PaperArm.Apply(o);
+
+        Assert.AreEqual(1e-4 * 255 * 255, scaledOptions.LrnAlpha, 1e-9, "α ÷ (1/255)² for the default pixel scale");
+        Assert.AreEqual(6.5025, scaledOptions.Architecture(10, 1).Lrn!.Alpha, 1e-9);
+        Assert.AreEqual("d-relu-lrn1-pool32-towers2-dropout0.5-pca1-seed1-lrnalpha6.503", StudyArm.Key(scaledOptions, "d"));
+        Assert.AreEqual(StudyArm.Key(PaperStudies.Get("lrn").Alternative!.Apply(o), "d"), StudyArm.Key(scaled.Alternative!.Apply(o), "d"));
     }
 }
