@@ -169,7 +169,7 @@ public static class StudyReport
 
     private static string PaperDelta(string study) => study switch
     {
-        "lrn" => "+1.4% (ImageNet top-1), +2% (CIFAR-10)",
+        "lrn" or "lrn-scaled" => "+1.4% (ImageNet top-1), +2% (CIFAR-10)",
         "pooling" => "+0.4% (ImageNet top-1)",
         "towers" => "+1.7% (ImageNet top-1)",
         "pca" => "over +1% (ImageNet top-1)",
