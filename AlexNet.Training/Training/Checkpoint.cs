@@ -84,18 +84,12 @@ public static class Checkpoint
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < Magic.Length + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new InvalidDataException($"'{path}' is not an AlexNet checkpoint (bad header, {bytes.Length} bytes).");
+        CheckHeader(path, bytes.Length, bytes);
         var body = bytes.AsSpan(0, bytes.Length - 32);
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
-            throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt (checksum mismatch); use an earlier checkpoint.");
+        CheckSum(path, SHA256.HashData(body), bytes.AsSpan(bytes.Length - 32));
         using var r = new BinaryReader(new MemoryStream(bytes, 0, body.Length), Encoding.UTF8);
         r.ReadBytes(Magic.Length);
-        int version = r.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this build reads {FormatVersion}.");
-        var state = JsonSerializer.Deserialize<T>(r.ReadBytes(r.ReadInt32()), Json)
-                    ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty state block.");
+        var state = ReadStateBlock<T>(path, r);
         var tensors = new Dictionary<string, StoredTensor>();
         int count = r.ReadInt32();
         for (int i = 0; i < count; i++)
@@ -111,30 +105,55 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Reads only a checkpoint's state block, without its tensors or the checksum over them; for deciding how to open a
-    /// run before <see cref="Load{T}"/> verifies and reads the whole file.
+    /// Reads only a checkpoint's state block, with the same checks as <see cref="Load{T}"/> (the checksum is computed
+    /// while streaming), for deciding how to open a run before the whole file is loaded.
     /// </summary>
     /// <param name="path">Checkpoint file.</param>
     /// <typeparam name="T">State type.</typeparam>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint of this format.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, or is truncated or corrupt.</exception>
     public static T ReadState<T>(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
-        using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-        try
+        using var file = File.OpenRead(path);
+        var head = new byte[Math.Min(file.Length, Magic.Length)];
+        file.ReadExactly(head);
+        CheckHeader(path, file.Length, head);
+        file.Position = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        for (long left = file.Length - 32; left > 0;)
         {
-            if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-                throw new InvalidDataException($"'{path}' is not an AlexNet checkpoint (bad header).");
-            int version = r.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this build reads {FormatVersion}.");
-            return JsonSerializer.Deserialize<T>(r.ReadBytes(r.ReadInt32()), Json)
-                   ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty state block.");
+            int n = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            hash.AppendData(buffer, 0, n);
+            left -= n;
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException)
-        {
-            throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt ({e.Message}); use an earlier checkpoint.", e);
-        }
+        var stored = new byte[32];
+        file.ReadExactly(stored);
+        CheckSum(path, hash.GetHashAndReset(), stored);
+        file.Position = Magic.Length;
+        using var r = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
+        return ReadStateBlock<T>(path, r);
+    }
+
+    private static void CheckHeader(string path, long length, ReadOnlySpan<byte> bytes)
+    {
+        if (length < Magic.Length + 32 || !bytes[..Magic.Length].SequenceEqual(Magic))
+            throw new InvalidDataException($"'{path}' is not an AlexNet checkpoint (bad header, {length} bytes).");
+    }
+
+    private static void CheckSum(string path, ReadOnlySpan<byte> computed, ReadOnlySpan<byte> stored)
+    {
+        if (!computed.SequenceEqual(stored))
+            throw new InvalidDataException($"Checkpoint '{path}' is truncated or corrupt (checksum mismatch); use an earlier checkpoint.");
+    }
+
+    private static T ReadStateBlock<T>(string path, BinaryReader r)
+    {
+        int version = r.ReadInt32();
+        if (version != FormatVersion)
+            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this build reads {FormatVersion}.");
+        return JsonSerializer.Deserialize<T>(r.ReadBytes(r.ReadInt32()), Json)
+               ?? throw new InvalidDataException($"Checkpoint '{path}' has an empty state block.");
     }
 
     // A process killed mid-write leaves its "<file>.tmp-<pid>"; remove those whose writer is gone.
