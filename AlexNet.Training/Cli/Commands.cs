@@ -164,21 +164,18 @@ public static class Commands
         var f = new Flags(args, TrainFlags);
         if (f.Help) { Console.WriteLine(Flags.HelpText("usage: train [flags]", TrainFlags)); return 0; }
         var o = ParseTrainOptions(f);
+        var dataOptions = o;
         int channels = f.Int("channels") ?? 3;
         var checkpoint = Path.Combine(o.RunDir, Trainer.CheckpointFile);
         if (o.Resume && File.Exists(checkpoint))
         {
-            // The stored options win on resume (Trainer), so the data must be opened as the run was trained, not as
-            // this command line's defaults imply (a padded 28-px run would otherwise get 32-px images).
+            // The trainer resumes under the stored options, so open the data as the run was trained, not as this
+            // command line's defaults imply (a padded 28-px run would otherwise get 32-px images).
             var stored = Checkpoint.ReadState<TrainingState>(checkpoint);
-            o = o with
-            {
-                Preset = stored.Options.Preset, Data = stored.Options.Data, ResizeSize = stored.Options.ResizeSize,
-                CropPadding = stored.Options.CropPadding, TrainLimit = stored.Options.TrainLimit, ValLimit = stored.Options.ValLimit,
-            };
+            dataOptions = o.ResumedFrom(stored.Options);
             channels = stored.Channels;
         }
-        var data = TrainingData.Open(o.Data, o.Architecture(1, 1).ResizeSize, channels, o.TrainLimit, o.ValLimit);
+        var data = TrainingData.Open(dataOptions.Data, dataOptions.Architecture(1, 1).ResizeSize, channels, dataOptions.TrainLimit, dataOptions.ValLimit);
         Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
         if (TerminationSignals.Changes.Length > 0)

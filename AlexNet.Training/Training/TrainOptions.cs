@@ -88,6 +88,14 @@ public sealed record TrainOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public TextWriter? Log { get; init; }
 
+    /// <summary>
+    /// The options a run resumed with these options continues under: the stored run's, except the epoch and step limits,
+    /// the log and the run folder, which this invocation sets.
+    /// </summary>
+    /// <param name="stored">The options saved in the run's checkpoint.</param>
+    public TrainOptions ResumedFrom(TrainOptions stored) =>
+        stored with { Epochs = Epochs, MaxSteps = MaxSteps, Log = Log, RunDir = RunDir, Resume = true };
+
     /// <summary>The architecture these options describe for a dataset.</summary>
     /// <param name="numClasses">Classes in the data.</param>
     /// <param name="channels">Image channels in the data.</param>

@@ -70,7 +70,7 @@ public sealed class Trainer : IDisposable
         {
             if (!File.Exists(ckpt)) throw new FileNotFoundException($"--resume: no checkpoint at '{ckpt}'.", ckpt);
             (state, stored) = Checkpoint.Load<TrainingState>(ckpt);
-            o = state.Options with { Epochs = options.Epochs, MaxSteps = options.MaxSteps, Log = options.Log, RunDir = options.RunDir, Resume = true };
+            o = options.ResumedFrom(state.Options);
             if (options.ResumeLearningRate is double lr && lr != state.LearningRate)
             {
                 if (!(lr > 0)) throw new ArgumentException($"The resumed learning rate must be positive, got {lr}.");
