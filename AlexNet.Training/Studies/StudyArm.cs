@@ -20,5 +20,5 @@ public sealed record StudyArm(string Label, Func<TrainOptions, TrainOptions> App
     public static string Key(TrainOptions o, string dataName) =>
         $"{dataName}-{o.Activation.ToString().ToLowerInvariant()}-lrn{(o.Lrn ? 1 : 0)}-pool{(o.OverlappingPooling ? "32" : "22")}" +
         $"-towers{(o.OneTower ? 1 : 2)}-dropout{o.Dropout:0.##}-pca{(o.PcaLighting ? 1 : 0)}-seed{o.Seed}" +
-        (o.Lrn && o.LrnAlpha != new TrainOptions().LrnAlpha ? FormattableString.Invariant($"-lrnalpha{o.LrnAlpha:g4}") : "");
+        (o.Lrn && o.LrnAlpha != new AlexNet.Onnx.Model.LrnSettings().Alpha ? FormattableString.Invariant($"-lrnalpha{o.LrnAlpha:g4}") : "");
 }

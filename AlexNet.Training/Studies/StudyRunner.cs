@@ -96,5 +96,5 @@ public sealed class StudyRunner(StudyBudget budget)
 
     private static bool IsPaperConfiguration(TrainOptions o) =>
         o is { Activation: AlexNet.Onnx.Model.Activation.Relu, Lrn: true, OverlappingPooling: true, OneTower: false, PcaLighting: true } && o.Dropout == 0.5
-        && o.LrnAlpha == new TrainOptions().LrnAlpha;
+        && o.LrnAlpha == new AlexNet.Onnx.Model.LrnSettings().Alpha;
 }

@@ -50,7 +50,7 @@ public sealed record TrainOptions
     /// far smaller and α Σa² vanishes next to k = 2, so LRN becomes a constant scale (docs/PAPER.md); α ÷ pixel scale²
     /// gives it back its strength.
     /// </summary>
-    public double LrnAlpha { get; init; } = 1e-4;
+    public double LrnAlpha { get; init; } = new LrnSettings().Alpha;
     /// <summary>Overlapping 3/2 pooling (true) or 2/2 (false).</summary>
     public bool OverlappingPooling { get; init; } = true;
     /// <summary>One tower with half the kernels instead of two.</summary>
