@@ -32,29 +32,30 @@ public static class SpeedSuite
         var images = BenchImages.For(preset, folder);
         report.Setup(model, images, new FileInfo(model.OnnxPath).Length);
 
-        var crops = ReadyCrops.Centre(file, images, batch);
-        var inference = new List<BenchCase>
-        {
-            new MlNetTenCrop(model.OnnxPath, images),
-            new MlNetTenCrop(model.OnnxPath, images, ownLoadImages: true),
-            new MlNetStockRoute(file, images),
-            new BareOnnxRuntime("infer.ort10", file, ReadyCrops.Ten(file, images[0]), cropsPerImage: 10),
-            new BareOnnxRuntime("infer.ort10.lrnop", ModelFile.Open(model.LrnOperatorOnnxPath), ReadyCrops.Ten(file, images[0]), cropsPerImage: 10,
-                description: "before: the same, with ONNX's LRN operator in the graph (the export until this run)"),
-            new ScorerWithDecoding(file, images, batch),
-            new BareOnnxRuntime("infer.ort", file, crops),
-            new TorchSharpEager(model.Network, crops),
-            new TorchSgemm(),
-            new OrtSgemm(),
-        };
-        if (python != null) inference.Add(python.Case("infer.pytorch", $"PyTorch eager (bench/pytorch_reference.py), batch {batch}, ready tensor", "infer", preset, batch));
+        // The cases open ML.NET pipelines and ONNX Runtime sessions: build them only when they will run.
         if (!o.Has("skip-inference"))
         {
+            var crops = ReadyCrops.Centre(file, images, batch);
+            var inference = new List<BenchCase>
+            {
+                new MlNetTenCrop(model.OnnxPath, images),
+                new MlNetTenCrop(model.OnnxPath, images, ownLoadImages: true),
+                new MlNetStockRoute(file, images),
+                new BareOnnxRuntime("infer.ort10", file, ReadyCrops.Ten(file, images[0]), cropsPerImage: 10),
+                new BareOnnxRuntime("infer.ort10.lrnop", ModelFile.Open(model.LrnOperatorOnnxPath), ReadyCrops.Ten(file, images[0]), cropsPerImage: 10,
+                    description: "before: the same, with ONNX's LRN operator in the graph (the export until this run)"),
+                new ScorerWithDecoding(file, images, batch),
+                new BareOnnxRuntime("infer.ort", file, crops),
+                new TorchSharpEager(model.Network, crops),
+                new TorchSgemm(),
+                new OrtSgemm(),
+            };
+            if (python != null) inference.Add(python.Case("infer.pytorch", $"PyTorch eager (bench/pytorch_reference.py), batch {batch}, ready tensor", "infer", preset, batch));
             log.WriteLine($"[{preset}] inference: {warmup} warm-up + {runs} rounds of {inference.Count} cases, ≥ {minSeconds} s each");
             var inferenceResults = Rounds.Run(inference, warmup, runs, minSeconds, log);
+            foreach (var c in inference) c.Dispose();
             report.Inference(inferenceResults, runs, warmup, minSeconds);
         }
-        foreach (var c in inference) c.Dispose();
 
         if (trainingData != null)
         {
