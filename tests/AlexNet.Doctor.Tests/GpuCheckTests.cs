@@ -22,7 +22,7 @@ public sealed class GpuCheckTests
     public void PublishedAppIsACopyThatTheNextBuildCannotChange()
     {
         var app = Path.Combine(PublishedGpuCheck.Folder, "GpuCheck.dll");
-        var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%h", app]) { RedirectStandardOutput = true })!;
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%h", app]) { RedirectStandardOutput = true })!;
         var links = stat.StandardOutput.ReadToEnd().Trim();
         stat.WaitForExit();
 
