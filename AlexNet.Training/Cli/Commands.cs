@@ -39,6 +39,7 @@ public static class Commands
         new("weight-decay", "weight decay λ", "0.0005"),
         new("patience", "epochs without validation improvement before ε ÷ 10", "2"),
         new("max-lr-drops", "how many times ε may be divided by 10", "3"),
+        new("lr-steps", "epochs after which ε ÷ 10 whatever validation does, e.g. 16,24 (PyTorch's MultiStepLR; replaces --patience)"),
         new("seed", "seed for weights, shuffling, crops, colour noise and dropout", "1"),
         new("init", "kaiming or paper (N(0, 0.01), biases 1 in conv2/4/5, fc6/7)", "kaiming"),
         new("pixel-scale", "value one 8-bit level maps to (default: 1 with --init paper, 1/255 with kaiming)"),
@@ -118,6 +119,7 @@ public static class Commands
             WeightDecay = f.Double("weight-decay")!.Value,
             Patience = f.Int("patience")!.Value,
             MaxLearningRateDrops = f.Int("max-lr-drops")!.Value,
+            LearningRateSteps = LearningRateSteps(f.String("lr-steps")),
             Seed = f.Int("seed")!.Value,
             Init = Enum.TryParse<InitScheme>(f.String("init"), true, out var init) ? init : throw new UsageException($"--init '{f.String("init")}': use kaiming or paper."),
             PixelScale = f.Double("pixel-scale"),
@@ -152,6 +154,18 @@ public static class Commands
             throw new UsageException($"--resize-size/--crop-padding: {e.Message}");
         }
         return options;
+    }
+
+    // "16,24": whole epochs in increasing order, as MultiStepLR's milestones.
+    private static int[] LearningRateSteps(string? text)
+    {
+        if (text == null) return [];
+        var steps = text.Split(',', StringSplitOptions.TrimEntries).Select(s =>
+            int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var e) && e > 0
+                ? e : throw new UsageException($"--lr-steps '{text}': '{s}' is not a positive whole epoch number.")).ToArray();
+        for (int i = 1; i < steps.Length; i++)
+            if (steps[i] <= steps[i - 1]) throw new UsageException($"--lr-steps '{text}': the epochs must increase ({steps[i - 1]} then {steps[i]}).");
+        return steps;
     }
 
     private static bool SwitchOr(Flags f, string name, bool fallback) => f.String(name) == null ? fallback : f.Switch(name);

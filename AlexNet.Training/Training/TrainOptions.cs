@@ -30,6 +30,12 @@ public sealed record TrainOptions
     public int Patience { get; init; } = 2;
     /// <summary>How many times the rate may drop (3).</summary>
     public int MaxLearningRateDrops { get; init; } = 3;
+    /// <summary>
+    /// Epochs after which the rate is divided by 10 whatever the validation error does (PyTorch's <c>MultiStepLR</c>
+    /// milestones), in place of the plateau rule; empty keeps the plateau rule. A schedule fixed in advance then runs
+    /// in one command instead of a stop and a <see cref="ResumeLearningRate"/> per drop.
+    /// </summary>
+    public IReadOnlyList<int> LearningRateSteps { get; init; } = [];
     /// <summary>Seed for weights, shuffling, crops, PCA colour and dropout.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Weight initialisation. Kaiming by default: the paper's N(0, 0.01) left the small net at chance here (DESIGN.md).</summary>

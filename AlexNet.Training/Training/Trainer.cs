@@ -123,7 +123,8 @@ public sealed class Trainer : IDisposable
         var ckpt = Path.Combine(o.RunDir, CheckpointFile);
         var schedule = new PlateauSchedule
         {
-            Patience = o.Patience, MaxDrops = o.MaxLearningRateDrops,
+            // Fixed steps replace the plateau rule; the schedule then only keeps the best validation error.
+            Patience = o.Patience, MaxDrops = o.LearningRateSteps.Count > 0 ? 0 : o.MaxLearningRateDrops,
             BestError = state.BestValError, EpochsSinceImprovement = state.EpochsSinceImprovement, Drops = state.LearningRateDrops,
         };
         var log = o.Log;
@@ -167,6 +168,11 @@ public sealed class Trainer : IDisposable
                 sums[3], sums[2] / Math.Max(sums[3], 1e-9));
             double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
             if (nextLr != sgd.LearningRate) log?.WriteLine($"validation error stopped improving: learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
+            if (o.LearningRateSteps.Contains(epoch + 1))
+            {
+                nextLr = sgd.LearningRate * schedule.Factor;
+                log?.WriteLine($"step after epoch {epoch + 1} (--lr-steps): learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
+            }
             sgd.LearningRate = nextLr;
             state = state with
             {

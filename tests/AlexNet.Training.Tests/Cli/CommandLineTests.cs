@@ -66,6 +66,22 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void LearningRateStepsFlagIsReadAsIncreasingEpochs()
+    {
+        var options = Commands.ParseTrainOptions(new Flags(["--lr-steps", "16, 24"], Commands.TrainFlags));
+        CollectionAssert.AreEqual(new[] { 16, 24 }, options.LearningRateSteps.ToArray());
+        Assert.AreEqual(0, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).LearningRateSteps.Count, "no flag: the plateau rule");
+    }
+
+    [TestMethod]
+    public void LearningRateStepsOutOfOrderAreAUsageErrorNamingBothEpochs()
+    {
+        var (code, _, err) = Run("train", "--lr-steps", "24,16");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--lr-steps '24,16': the epochs must increase (24 then 16).");
+    }
+
+    [TestMethod]
     public void ResizeSizeAndCropPaddingFlagsReachTheArchitecture()
     {
         var options = Commands.ParseTrainOptions(new Flags(["--resize-size", "28", "--crop-padding", "2"], Commands.TrainFlags));

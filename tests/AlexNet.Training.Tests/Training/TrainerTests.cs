@@ -108,6 +108,23 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void LearningRateStepsDivideTheRateAfterTheListedEpochsWhateverValidationDoes()
+    {
+        // Patience 100 would never drop on its own within three epochs: every drop here comes from the steps.
+        var o = Quick(RepoPaths.NewTempFolder("lr-steps")) with { Epochs = 3, TrainLimit = 96, Patience = 100, LearningRateSteps = [1, 2] };
+        using var t = new Trainer(o, Data(o));
+        var result = t.Run();
+
+        var rates = File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.AreEqual(3, rates.Length);
+        Assert.AreEqual(0.01, rates[0], 1e-12);
+        Assert.AreEqual(0.001, rates[1], 1e-12);
+        Assert.AreEqual(0.0001, rates[2], 1e-12);
+        Assert.AreEqual(0.0001, result.State.LearningRate, 1e-15, "epoch 3 is not listed: the rate stays");
+    }
+
+    [TestMethod]
     public void LiveTensorCountStaysFlatOverManySteps()
     {
         var o = Quick(RepoPaths.NewTempFolder("flat")) with { TrainLimit = 640, MaxSteps = 5, BatchSize = 16 };
