@@ -59,6 +59,32 @@ public sealed class StudyRunnerTests
     }
 
     [TestMethod]
+    public void PcaStudyTrainsOnARealPhotoTreeGivenAsColourData()
+    {
+        // --colour-data: an ImageNet-style tree of the vendored photos instead of illuminated Fashion-MNIST.
+        var folder = RepoPaths.NewTempFolder("study-photos");
+        var tree = Path.Combine(folder, "photos");
+        var classes = new Dictionary<string, string[]> { ["people"] = ["astronaut.png", "rocket.jpg"], ["things"] = ["chelsea.png", "coffee.png"] };
+        foreach (var (label, photos) in classes)
+            foreach (var split in new[] { "train", "val" })
+            {
+                Directory.CreateDirectory(Path.Combine(tree, split, label));
+                foreach (var photo in split == "train" ? photos : photos[..1])
+                    File.Copy(TestPhotos.Path(photo), Path.Combine(tree, split, label, photo));
+            }
+        var budget = Tiny(folder) with { ColourData = tree };
+
+        var outcome = new StudyRunner(budget).Run(PaperStudies.Get("pca"));
+
+        Assert.AreEqual("photos", outcome.Paper.DataName);
+        Assert.AreEqual(2, outcome.Paper.Test.CentreCrop.Count, "one val photo per class");
+        Assert.AreEqual(3, outcome.Paper.TrainedConv1[0].Shape[1], "RGB kernels");
+        StringAssert.EndsWith(outcome.Paper.Key, "pca1-seed2");
+        StringAssert.EndsWith(outcome.Alternative!.Key, "pca0-seed2");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(budget.Out, "pca.md")), "photos");
+    }
+
+    [TestMethod]
     public void ThePapersArmIsSharedBetweenStudies()
     {
         var o = new StudyBudget().PaperOptions();
