@@ -122,6 +122,8 @@ public sealed class TrainerTests
         Assert.AreEqual(0.001, rates[1], 1e-12);
         Assert.AreEqual(0.0001, rates[2], 1e-12);
         Assert.AreEqual(0.0001, result.State.LearningRate, 1e-15, "epoch 3 is not listed: the rate stays");
+        var stored = Checkpoint.ReadState<TrainingState>(Path.Combine(o.RunDir, Trainer.CheckpointFile));
+        CollectionAssert.AreEqual(new[] { 1, 2 }, stored.Options.LearningRateSteps.ToArray(), "kept for --resume");
     }
 
     [TestMethod]
