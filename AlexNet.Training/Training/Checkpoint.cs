@@ -123,7 +123,8 @@ public static class Checkpoint
         var buffer = new byte[1 << 20];
         for (long left = file.Length - 32; left > 0;)
         {
-            int n = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            int n = (int)Math.Min(buffer.Length, left);
+            file.ReadExactly(buffer, 0, n); // a file cut short while we read throws instead of looping on 0-byte reads
             hash.AppendData(buffer, 0, n);
             left -= n;
         }
