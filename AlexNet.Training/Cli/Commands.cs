@@ -50,6 +50,7 @@ public static class Commands
         new("one-tower", "one tower with half the kernels instead of two", IsSwitch: true),
         new("dropout", "dropout probability on fc6 and fc7", "0.5"),
         new("pca-lighting", "PCA colour augmentation (3-channel data)", IsSwitch: true),
+        new("random-erasing", "probability that a training crop gets a random rectangle set to the mean (Zhong et al. 2017; not in the paper)", "0"),
         new("augment", "random crops and flips (off: centre crops)", IsSwitch: true),
         new("channels", "channels for image folders: 3 or 1", "3"),
         new("train-limit", "use at most this many training images"),
@@ -130,6 +131,8 @@ public static class Commands
             OneTower = SwitchOr(f, "one-tower", d.OneTower),
             Dropout = f.Double("dropout")!.Value,
             PcaLighting = SwitchOr(f, "pca-lighting", d.PcaLighting),
+            RandomErasing = f.Double("random-erasing")!.Value is var erasing && erasing is >= 0 and <= 1
+                ? erasing : throw new UsageException("--random-erasing must be between 0 and 1."),
             Augment = SwitchOr(f, "augment", d.Augment),
             TrainLimit = f.Int("train-limit"),
             ValLimit = f.Int("eval-limit"),

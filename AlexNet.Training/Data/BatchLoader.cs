@@ -155,6 +155,7 @@ public sealed class BatchLoader
                     var (x, y, flip) = Crops.DrawRandom(ref random, r, s);
                     Crops.Crop(padded, c, r, x, y, s, flip, dest);
                     if (pca) PcaLighting.Apply(dest, s * s, _options.Pca!.DrawShift(ref random));
+                    if (_options.RandomErasing > 0) RandomErasing.Apply(dest, c, s, RandomErasing.Draw(ref random, _options.RandomErasing, s));
                     break;
                 case CropMode.Centre:
                     int o = Crops.CentreOffset(r, s);

@@ -21,6 +21,9 @@ public sealed record BatchLoaderOptions
     /// <summary>PCA colour augmentation, applied in <see cref="CropMode.Random"/> mode to 3-channel data only; none when null.</summary>
     public PcaLighting? Pca { get; init; }
 
+    /// <summary>Probability of <see cref="Data.RandomErasing"/> per training crop (<see cref="CropMode.Random"/> mode only); 0 is off.</summary>
+    public double RandomErasing { get; init; }
+
     /// <summary>Seed of the shuffles and of every image's augmentation.</summary>
     public long Seed { get; init; }
 

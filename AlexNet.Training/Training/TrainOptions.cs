@@ -67,6 +67,11 @@ public sealed record TrainOptions
     public bool PcaLighting { get; init; } = true;
     /// <summary>Random crops and flips while training (off gives centre crops).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>
+    /// Probability that a training crop gets a rectangle set to the mean (random erasing, Zhong et al. 2017); 0, the
+    /// default, keeps the paper's augmentations only.
+    /// </summary>
+    public double RandomErasing { get; init; }
     /// <summary>Use at most this many training images (a subset, for quick runs).</summary>
     public int? TrainLimit { get; init; }
     /// <summary>Use at most this many validation/test images.</summary>

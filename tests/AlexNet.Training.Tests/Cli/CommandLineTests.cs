@@ -82,6 +82,21 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void RandomErasingFlagIsOffByDefaultAndReadAsAProbability()
+    {
+        Assert.AreEqual(0.0, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).RandomErasing, "the paper's augmentations only");
+        Assert.AreEqual(0.5, Commands.ParseTrainOptions(new Flags(["--random-erasing", "0.5"], Commands.TrainFlags)).RandomErasing);
+    }
+
+    [TestMethod]
+    public void RandomErasingAboveOneIsAUsageError()
+    {
+        var (code, _, err) = Run("train", "--random-erasing", "1.5");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--random-erasing must be between 0 and 1.");
+    }
+
+    [TestMethod]
     public void ResizeSizeAndCropPaddingFlagsReachTheArchitecture()
     {
         var options = Commands.ParseTrainOptions(new Flags(["--resize-size", "28", "--crop-padding", "2"], Commands.TrainFlags));
