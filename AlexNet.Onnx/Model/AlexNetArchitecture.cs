@@ -147,6 +147,24 @@ public sealed record AlexNetArchitecture
         FullyConnectedPerTower = FullyConnectedPerTower.Select(f => f * Towers).ToArray(),
     };
 
+    /// <summary>
+    /// The same net with every conv layer's kernels and every fully-connected layer's units (fc8's classes excepted)
+    /// multiplied by <paramref name="factor"/> and rounded, as width multipliers do in later nets; the cost of a step
+    /// grows about as the factor squared.
+    /// </summary>
+    /// <param name="factor">Width multiplier; 1 returns this architecture.</param>
+    public AlexNetArchitecture Widened(double factor)
+    {
+        if (!(factor > 0) || double.IsInfinity(factor)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The width multiplier must be a positive number.");
+        if (factor == 1) return this;
+        int Scale(int n) => Math.Max(1, (int)Math.Round(n * factor));
+        return this with
+        {
+            Convs = Convs.Select(c => c with { OutChannelsPerTower = Scale(c.OutChannelsPerTower) }).ToArray(),
+            FullyConnectedPerTower = FullyConnectedPerTower.Select(Scale).ToArray(),
+        };
+    }
+
     /// <summary>Total kernels of a conv layer across towers.</summary>
     /// <param name="layer">Index 0–4.</param>
     public int ConvOutChannels(int layer) => Convs[layer].OutChannelsPerTower * Towers;

@@ -61,6 +61,8 @@ public sealed record TrainOptions
     public bool OverlappingPooling { get; init; } = true;
     /// <summary>One tower with half the kernels instead of two.</summary>
     public bool OneTower { get; init; }
+    /// <summary>Multiplies every layer's kernels and units (fc8 excepted); 1 keeps the preset's sizes.</summary>
+    public double Width { get; init; } = 1;
     /// <summary>Dropout probability on fc6 and fc7.</summary>
     public double Dropout { get; init; } = 0.5;
     /// <summary>PCA colour augmentation (3-channel data only).</summary>
@@ -121,6 +123,7 @@ public sealed record TrainOptions
         a = a with { ResizeSize = ResizeSize ?? a.ResizeSize, CropPadding = CropPadding ?? a.CropPadding };
         if (a.CropPadding < 0 || a.InputSize > a.PaddedSize)
             throw new ArgumentException($"The {a.InputSize}-px crops do not fit a {a.ResizeSize}-px image with {a.CropPadding} px of padding on each side.");
+        a = a.Widened(Width);
         if (!OverlappingPooling) a = a with { PoolKernel = 2, PoolStride = 2 };
         return OneTower ? a.AsOneTower() : a;
     }

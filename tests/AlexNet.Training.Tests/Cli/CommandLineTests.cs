@@ -97,6 +97,22 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void WidthFlagReachesTheArchitecture()
+    {
+        var options = Commands.ParseTrainOptions(new Flags(["--width", "2"], Commands.TrainFlags));
+        CollectionAssert.AreEqual(new[] { 128, 256, 384, 384, 256 }, Enumerable.Range(0, 5).Select(options.Architecture(10, 1).ConvOutChannels).ToArray());
+        Assert.AreEqual(64, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).Architecture(10, 1).ConvOutChannels(0), "no flag: the preset's 64");
+    }
+
+    [TestMethod]
+    public void NonPositiveWidthIsAUsageError()
+    {
+        var (code, _, err) = Run("train", "--width", "0");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--width must be positive.");
+    }
+
+    [TestMethod]
     public void ResizeSizeAndCropPaddingFlagsReachTheArchitecture()
     {
         var options = Commands.ParseTrainOptions(new Flags(["--resize-size", "28", "--crop-padding", "2"], Commands.TrainFlags));

@@ -67,6 +67,23 @@ public sealed class ArchitectureTests
     }
 
     [TestMethod]
+    public void WidenedSmallPresetHasOneAndAHalfTimesTheKernelsAndUnitsButTheSameClasses()
+    {
+        var a = AlexNetArchitecture.Small().Widened(1.5);
+        CollectionAssert.AreEqual(new[] { 96, 192, 288, 288, 192 }, Enumerable.Range(0, 5).Select(a.ConvOutChannels).ToArray());
+        CollectionAssert.AreEqual(new[] { 768, 768 }, a.FullyConnectedPerTower.ToArray());
+        CollectionAssert.AreEqual(new[] { 13, 6, 6, 6, 2 }, a.StageSizes().ToArray(), "the spatial sizes do not change");
+        using var model = new AlexNetModel(a);
+        model.eval();
+        using var _ = no_grad();
+        using var y = model.forward(randn(2, 1, 28, 28));
+        CollectionAssert.AreEqual(new long[] { 2, 10 }, y.shape);
+        var small = AlexNetArchitecture.Small();
+        Assert.AreSame(small, small.Widened(1), "1 keeps the preset");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => a.Widened(0));
+    }
+
+    [TestMethod]
     public void NonOverlappingPoolingAblationUsesTwoByTwoWindows()
     {
         var a = AlexNetArchitecture.Paper() with { PoolKernel = 2, PoolStride = 2 };
