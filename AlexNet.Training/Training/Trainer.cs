@@ -138,7 +138,7 @@ public sealed class Trainer : IDisposable
             var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], new BatchLoaderOptions
             {
                 BatchSize = o.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding, Mode = mode, Mean = mean, Pca = pca,
-                RandomErasing = o.Augment ? o.RandomErasing : 0, Seed = o.Seed, Shuffle = false, Workers = o.Workers,
+                RandomErasing = o.RandomErasing, Seed = o.Seed, Shuffle = false, Workers = o.Workers,
             });
             int b = state.BatchInEpoch;
             var clock = Stopwatch.StartNew();
