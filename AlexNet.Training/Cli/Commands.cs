@@ -28,6 +28,7 @@ public static class Commands
     public static readonly Flag[] TrainFlags =
     [
         new("preset", "paper (227 crops of 256 images) or small (28 crops of 32 images)", "small"),
+        new("crop-size", "side of the crops the network sees (default: the preset's, 28 or 227; the resize side follows at 256:227)"),
         new("resize-size", "side images are resized to before cropping (default: the preset's, 32 or 256)"),
         new("crop-padding", "zero pixels added on each side of the resized image before crops are cut (default: the preset's)"),
         new("data", "IDX folder or an ImageNet-style folder with train/ and val/", "data/fashion-mnist"),
@@ -110,6 +111,7 @@ public static class Commands
         var options = new TrainOptions
         {
             Preset = preset,
+            CropSize = f.Int("crop-size") is null ? null : Positive(f, "crop-size"),
             ResizeSize = f.Int("resize-size") is null ? null : Positive(f, "resize-size"),
             CropPadding = f.Int("crop-padding") is { } pad ? (pad >= 0 ? pad : throw new UsageException("--crop-padding must be 0 or more.")) : null,
             Data = f.String("data")!,
@@ -156,7 +158,7 @@ public static class Commands
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--resize-size/--crop-padding: {e.Message}");
+            throw new UsageException($"--crop-size/--resize-size/--crop-padding: {e.Message}");
         }
         return options;
     }

@@ -8,6 +8,11 @@ public sealed record TrainOptions
 {
     /// <summary>paper or small.</summary>
     public string Preset { get; init; } = "small";
+    /// <summary>
+    /// Side of the crops the network sees, instead of the preset's (28 for small, 227 for paper). Without
+    /// <see cref="ResizeSize"/> the resize side follows it at the preset's ratio (the paper's 256:227).
+    /// </summary>
+    public int? CropSize { get; init; }
     /// <summary>Side images are resized to before cropping, instead of the preset's (32 for small, 256 for paper).</summary>
     public int? ResizeSize { get; init; }
     /// <summary>Zero pixels around the resized image before crops are cut, instead of the preset's (0).</summary>
@@ -120,9 +125,19 @@ public sealed record TrainOptions
             Lrn = Lrn ? new LrnSettings(Alpha: LrnAlpha) : null,
             Dropout = Dropout,
         };
+        if (CropSize is { } crop)
+            a = a with { InputSize = crop, ResizeSize = (int)Math.Round(crop * 256.0 / 227.0) };
         a = a with { ResizeSize = ResizeSize ?? a.ResizeSize, CropPadding = CropPadding ?? a.CropPadding };
         if (a.CropPadding < 0 || a.InputSize > a.PaddedSize)
             throw new ArgumentException($"The {a.InputSize}-px crops do not fit a {a.ResizeSize}-px image with {a.CropPadding} px of padding on each side.");
+        try
+        {
+            a.StageSizes();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException($"{a.InputSize}-px crops are too small for the {a.Preset} preset: {e.Message}", e);
+        }
         a = a.Widened(Width);
         if (!OverlappingPooling) a = a with { PoolKernel = 2, PoolStride = 2 };
         return OneTower ? a.AsOneTower() : a;

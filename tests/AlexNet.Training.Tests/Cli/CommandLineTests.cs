@@ -123,6 +123,34 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void CropSizeFlagSetsTheCropAndTheResizeSideFollowsAtThePapersRatio()
+    {
+        var architecture = Commands.ParseTrainOptions(new Flags(["--crop-size", "32"], Commands.TrainFlags)).Architecture(10, 1);
+        Assert.AreEqual(32, architecture.InputSize);
+        Assert.AreEqual(36, architecture.ResizeSize, "32 × 256 / 227, rounded");
+        CollectionAssert.AreEqual(new[] { 15, 7, 7, 7, 3 }, architecture.StageSizes().ToArray());
+        Assert.AreEqual(128 * 3 * 3, architecture.Fc6Inputs);
+    }
+
+    [TestMethod]
+    public void CropSizeWithResizeSizeKeepsTheGivenResizeSide()
+    {
+        var options = Commands.ParseTrainOptions(new Flags(["--crop-size", "32", "--resize-size", "32", "--crop-padding", "2"], Commands.TrainFlags));
+        var architecture = options.Architecture(numClasses: 10, channels: 1);
+        Assert.AreEqual(32, architecture.InputSize);
+        Assert.AreEqual(32, architecture.ResizeSize);
+        Assert.AreEqual(36, architecture.PaddedSize);
+    }
+
+    [TestMethod]
+    public void CropTooSmallForThePresetsPoolingIsAUsageErrorNamingTheLayer()
+    {
+        var (code, _, err) = Run("train", "--crop-size", "8");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "8-px crops are too small for the small preset: Pooling after conv5 leaves no output at input 8.");
+    }
+
+    [TestMethod]
     public void ResumeOpensTheDataAtTheCheckpointsSizeWithoutTheSizeFlags()
     {
         var runDir = RepoPaths.NewTempFolder("cli-resume");

@@ -70,6 +70,13 @@ public sealed class OnnxParityTests
     }
 
     [TestMethod]
+    public void SmallPresetAt32PixelCropsExportsAndMatchesTorchSharp()
+    {
+        var r = Both(AlexNetArchitecture.Small(numClasses: 10, inputChannels: 1, inputSize: 32), split: false, batch: 3);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+    }
+
+    [TestMethod]
     public void OneTowerAblationExportsAndMatchesTorchSharp()
     {
         var arch = AlexNetArchitecture.Small(numClasses: 10, inputChannels: 3).AsOneTower() with { Activation = Onnx.Model.Activation.Tanh };
