@@ -130,6 +130,10 @@ public sealed record TrainOptions
         a = a with { ResizeSize = ResizeSize ?? a.ResizeSize, CropPadding = CropPadding ?? a.CropPadding };
         if (a.CropPadding < 0 || a.InputSize > a.PaddedSize)
             throw new ArgumentException($"The {a.InputSize}-px crops do not fit a {a.ResizeSize}-px image with {a.CropPadding} px of padding on each side.");
+        a = a.Widened(Width);
+        if (!OverlappingPooling) a = a with { PoolKernel = 2, PoolStride = 2 };
+        if (OneTower) a = a.AsOneTower();
+        // After the pooling choice: 2/2 windows leave a different map than 3/2 at the same crop.
         try
         {
             a.StageSizes();
@@ -138,8 +142,6 @@ public sealed record TrainOptions
         {
             throw new ArgumentException($"{a.InputSize}-px crops are too small for the {a.Preset} preset: {e.Message}", e);
         }
-        a = a.Widened(Width);
-        if (!OverlappingPooling) a = a with { PoolKernel = 2, PoolStride = 2 };
-        return OneTower ? a.AsOneTower() : a;
+        return a;
     }
 }

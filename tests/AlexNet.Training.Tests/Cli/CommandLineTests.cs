@@ -151,6 +151,14 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void CropSizeIsCheckedAgainstThePoolingInForce()
+    {
+        Assert.AreEqual(2, Run("train", "--crop-size", "10").Code, "3/2 pooling: 10 → 4 → 1 → nothing");
+        var architecture = Commands.ParseTrainOptions(new Flags(["--crop-size", "10", "--no-overlapping-pooling"], Commands.TrainFlags)).Architecture(10, 1);
+        CollectionAssert.AreEqual(new[] { 5, 2, 2, 2, 1 }, architecture.StageSizes().ToArray(), "2/2 pooling leaves a 1×1 map");
+    }
+
+    [TestMethod]
     public void ResumeOpensTheDataAtTheCheckpointsSizeWithoutTheSizeFlags()
     {
         var runDir = RepoPaths.NewTempFolder("cli-resume");
