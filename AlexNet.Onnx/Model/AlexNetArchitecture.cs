@@ -99,6 +99,10 @@ public sealed record AlexNetArchitecture
         FullyConnectedPerTower = [2048, 2048],
     };
 
+    /// <summary>The side images are resized to for crops of <paramref name="inputSize"/>: the paper's 256:227, rounded.</summary>
+    /// <param name="inputSize">Crop side.</param>
+    public static int PaperResizeSize(int inputSize) => (int)Math.Round(inputSize * 256.0 / 227.0);
+
     /// <summary>
     /// A scaled-down two-tower net with the paper's structure (5 conv + 3 FC, LRN, overlapping pooling,
     /// dropout) for 28–64 px images such as Fashion-MNIST: about 2.2 M parameters at 28 px.
@@ -112,7 +116,7 @@ public sealed record AlexNetArchitecture
         InputChannels = inputChannels,
         NumClasses = numClasses,
         InputSize = inputSize,
-        ResizeSize = (int)Math.Round(inputSize * 256.0 / 227.0),
+        ResizeSize = PaperResizeSize(inputSize),
         Convs =
         [
             new("conv1", 32, 5, 1, 2, ReadsBothTowers: false, LocalResponseNorm: true, MaxPool: true),

@@ -126,7 +126,7 @@ public sealed record TrainOptions
             Dropout = Dropout,
         };
         if (CropSize is { } crop)
-            a = a with { InputSize = crop, ResizeSize = (int)Math.Round(crop * 256.0 / 227.0) };
+            a = a with { InputSize = crop, ResizeSize = AlexNetArchitecture.PaperResizeSize(crop) };
         a = a with { ResizeSize = ResizeSize ?? a.ResizeSize, CropPadding = CropPadding ?? a.CropPadding };
         if (a.CropPadding < 0 || a.InputSize > a.PaddedSize)
             throw new ArgumentException($"The {a.InputSize}-px crops do not fit a {a.ResizeSize}-px image with {a.CropPadding} px of padding on each side.");
