@@ -41,6 +41,8 @@ public static class Commands
         new("patience", "epochs without validation improvement before ε ÷ 10", "2"),
         new("max-lr-drops", "how many times ε may be divided by 10", "3"),
         new("lr-steps", "epochs after which ε ÷ 10 whatever validation does, e.g. 16,24 (PyTorch's MultiStepLR; replaces --patience)"),
+        new("cosine", "anneal ε along a half cosine to 0 over this many epochs, once per epoch (PyTorch's CosineAnnealingLR; replaces --patience and --lr-steps)"),
+        new("label-smoothing", "share of the target spread over all classes (PyTorch's CrossEntropyLoss label_smoothing; not in the paper)", "0"),
         new("seed", "seed for weights, shuffling, crops, colour noise and dropout", "1"),
         new("init", "kaiming or paper (N(0, 0.01), biases 1 in conv2/4/5, fc6/7)", "kaiming"),
         new("pixel-scale", "value one 8-bit level maps to (default: 1 with --init paper, 1/255 with kaiming)"),
@@ -124,6 +126,9 @@ public static class Commands
             Patience = f.Int("patience")!.Value,
             MaxLearningRateDrops = f.Int("max-lr-drops")!.Value,
             LearningRateSteps = LearningRateSteps(f.String("lr-steps")),
+            CosineEpochs = f.Int("cosine") is null ? null : Positive(f, "cosine"),
+            LabelSmoothing = f.Double("label-smoothing")!.Value is var smoothing && smoothing is >= 0 and < 1
+                ? smoothing : throw new UsageException("--label-smoothing must be at least 0 and below 1."),
             Seed = f.Int("seed")!.Value,
             Init = Enum.TryParse<InitScheme>(f.String("init"), true, out var init) ? init : throw new UsageException($"--init '{f.String("init")}': use kaiming or paper."),
             PixelScale = f.Double("pixel-scale"),
@@ -152,6 +157,10 @@ public static class Commands
             Export = SwitchOr(f, "export", d.Export),
             Log = Console.Error,
         };
+        if (options.CosineEpochs != null && options.LearningRateSteps.Count > 0)
+            throw new UsageException("--cosine and --lr-steps are two schedules; give one.");
+        if (options.CosineEpochs is { } t && !options.Resume && options.Epochs > t)
+            throw new UsageException($"--cosine {t} reaches ε = 0 after epoch {t}; --epochs {options.Epochs} would train on at 0. Give --cosine {options.Epochs}.");
         try
         {
             options.Architecture(numClasses: 1, channels: 1);

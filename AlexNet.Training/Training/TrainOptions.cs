@@ -41,6 +41,18 @@ public sealed record TrainOptions
     /// in one command instead of a stop and a <see cref="ResumeLearningRate"/> per drop.
     /// </summary>
     public IReadOnlyList<int> LearningRateSteps { get; init; } = [];
+    /// <summary>
+    /// Anneal ε along a half cosine from <see cref="LearningRate"/> to 0 over this many epochs (PyTorch's
+    /// <c>CosineAnnealingLR</c> with <c>T_max</c> = this, stepped once per epoch), in place of the plateau rule and
+    /// <see cref="LearningRateSteps"/>; null keeps them. Stored with the run, so a resume with more epochs keeps the curve.
+    /// </summary>
+    public int? CosineEpochs { get; init; }
+    /// <summary>
+    /// Label smoothing of the cross-entropy loss (Szegedy et al. 2016; not in the paper): the target puts 1 − s on the
+    /// true class and s spread evenly over all classes, as PyTorch's <c>CrossEntropyLoss(label_smoothing=s)</c>. 0 keeps
+    /// the paper's loss.
+    /// </summary>
+    public double LabelSmoothing { get; init; }
     /// <summary>Seed for weights, shuffling, crops, PCA colour and dropout.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Weight initialisation. Kaiming by default: the paper's N(0, 0.01) left the small net at chance here (DESIGN.md).</summary>
@@ -113,6 +125,12 @@ public sealed record TrainOptions
     /// <param name="stored">The options saved in the run's checkpoint.</param>
     public TrainOptions ResumedFrom(TrainOptions stored) =>
         stored with { Epochs = Epochs, MaxSteps = MaxSteps, Log = Log, RunDir = RunDir, Resume = true };
+
+    /// <summary>The learning rate of a 0-based epoch under <see cref="CosineEpochs"/>: ε·(1 + cos(π·epoch/T))/2, 0 from epoch T on.</summary>
+    /// <param name="epoch">0-based epoch.</param>
+    public double CosineLearningRate(int epoch) =>
+        CosineEpochs is not { } t ? throw new InvalidOperationException("No cosine schedule in these options.")
+        : epoch >= t ? 0 : LearningRate * (1 + Math.Cos(Math.PI * epoch / t)) / 2;
 
     /// <summary>The architecture these options describe for a dataset.</summary>
     /// <param name="numClasses">Classes in the data.</param>

@@ -123,8 +123,8 @@ public sealed class Trainer : IDisposable
         var ckpt = Path.Combine(o.RunDir, CheckpointFile);
         var schedule = new PlateauSchedule
         {
-            // Fixed steps replace the plateau rule; the schedule then only keeps the best validation error.
-            Patience = o.Patience, MaxDrops = o.LearningRateSteps.Count > 0 ? 0 : o.MaxLearningRateDrops,
+            // Fixed steps or a cosine replace the plateau rule; the schedule then only keeps the best validation error.
+            Patience = o.Patience, MaxDrops = o.LearningRateSteps.Count > 0 || o.CosineEpochs != null ? 0 : o.MaxLearningRateDrops,
             BestError = state.BestValError, EpochsSinceImprovement = state.EpochsSinceImprovement, Drops = state.LearningRateDrops,
         };
         var log = o.Log;
@@ -173,6 +173,7 @@ public sealed class Trainer : IDisposable
                 nextLr = sgd.LearningRate * schedule.Factor;
                 log?.WriteLine($"step after epoch {epoch + 1} (--lr-steps): learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
             }
+            if (o.CosineEpochs != null) nextLr = o.CosineLearningRate(epoch + 1);
             sgd.LearningRate = nextLr;
             state = state with
             {
@@ -212,7 +213,7 @@ public sealed class Trainer : IDisposable
         var x = (tensor(batch.Images, [batch.Count, arch.InputChannels, arch.InputSize, arch.InputSize]) * o.EffectivePixelScale).to(device);
         var y = tensor(batch.Labels.Select(l => (long)l).ToArray()).to(device);
         var logits = model.forward(x);
-        var loss = F.cross_entropy(logits, y);
+        var loss = Loss(logits, y, o.LabelSmoothing);
         sgd.ZeroGrad();
         float value = loss.item<float>();
         if (!float.IsFinite(value))
@@ -223,6 +224,16 @@ public sealed class Trainer : IDisposable
         long wrong = logits.argmax(1).ne(y).sum().item<long>();
         return (value, wrong);
     }
+
+    /// <summary>
+    /// The training loss: mean cross-entropy of the softmax of <paramref name="logits"/> against the labels, with the target
+    /// 1 − s on the true class plus s spread evenly over all classes (s = 0 is the paper's loss).
+    /// </summary>
+    /// <param name="logits">[N, classes] scores.</param>
+    /// <param name="labels">[N] class indices.</param>
+    /// <param name="labelSmoothing">s, the share of the target spread over all classes.</param>
+    public static Tensor Loss(Tensor logits, Tensor labels, double labelSmoothing) =>
+        F.cross_entropy(logits, labels, label_smoothing: labelSmoothing);
 
     /// <summary>The training images' order in an epoch: a permutation seeded by (seed, epoch).</summary>
     /// <param name="count">Images.</param>

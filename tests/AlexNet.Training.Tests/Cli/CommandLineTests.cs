@@ -82,6 +82,39 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void CosineFlagIsReadAsTheEpochsOfTheHalfCosine()
+    {
+        Assert.AreEqual(40, Commands.ParseTrainOptions(new Flags(["--cosine", "40", "--epochs", "40"], Commands.TrainFlags)).CosineEpochs);
+        Assert.IsNull(Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).CosineEpochs, "no flag: the plateau rule");
+    }
+
+    [TestMethod]
+    public void CosineTogetherWithLearningRateStepsIsAUsageError()
+    {
+        var (code, _, err) = Run("train", "--cosine", "36", "--epochs", "36", "--lr-steps", "24,32");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--cosine and --lr-steps are two schedules; give one.");
+    }
+
+    [TestMethod]
+    public void CosineShorterThanTheRunIsAUsageErrorSayingWhatToGive()
+    {
+        var (code, _, err) = Run("train", "--cosine", "30", "--epochs", "36");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--cosine 30 reaches ε = 0 after epoch 30; --epochs 36 would train on at 0. Give --cosine 36.");
+    }
+
+    [TestMethod]
+    public void LabelSmoothingFlagIsOffByDefaultAndMustBeBelowOne()
+    {
+        Assert.AreEqual(0.0, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).LabelSmoothing, "the paper's loss");
+        Assert.AreEqual(0.1, Commands.ParseTrainOptions(new Flags(["--label-smoothing", "0.1"], Commands.TrainFlags)).LabelSmoothing);
+        var (code, _, err) = Run("train", "--label-smoothing", "1");
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(err, "--label-smoothing must be at least 0 and below 1.");
+    }
+
+    [TestMethod]
     public void RandomErasingFlagIsOffByDefaultAndReadAsAProbability()
     {
         Assert.AreEqual(0.0, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).RandomErasing, "the paper's augmentations only");

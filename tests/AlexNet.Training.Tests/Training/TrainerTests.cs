@@ -127,6 +127,47 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void CosineScheduleSetsEachEpochsRateAlongAHalfCosine()
+    {
+        // Patience 1 would drop after any epoch without improvement: the cosine alone sets the rates.
+        var o = Quick(RepoPaths.NewTempFolder("cosine")) with { Epochs = 3, TrainLimit = 96, Patience = 1, CosineEpochs = 3 };
+        using var t = new Trainer(o, Data(o));
+        t.Run();
+
+        var rates = File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.AreEqual(3, rates.Length);
+        Assert.AreEqual(0.01, rates[0], 1e-12, "ε·(1 + cos 0)/2");
+        Assert.AreEqual(0.0075, rates[1], 1e-12, "ε·(1 + cos π/3)/2");
+        Assert.AreEqual(0.0025, rates[2], 1e-12, "ε·(1 + cos 2π/3)/2");
+        var stored = Checkpoint.ReadState<TrainingState>(Path.Combine(o.RunDir, Trainer.CheckpointFile));
+        Assert.AreEqual(3, stored.Options.CosineEpochs, "kept for --resume");
+    }
+
+    [TestMethod]
+    public void CosineRateFallsFromTheInitialRateToZeroAtTheLastEpoch()
+    {
+        var o = new TrainOptions { LearningRate = 0.02, CosineEpochs = 40 };
+        Assert.AreEqual(0.02, o.CosineLearningRate(0), 1e-15);
+        Assert.AreEqual(0.01, o.CosineLearningRate(20), 1e-15, "half way: half the rate");
+        Assert.AreEqual(3.0827e-5, o.CosineLearningRate(39), 1e-9, "the last epoch trains at 0.15 % of ε");
+        Assert.AreEqual(0.0, o.CosineLearningRate(40));
+    }
+
+    [TestMethod]
+    public void LabelSmoothingMovesTheTargetTowardsTheUniformDistribution()
+    {
+        // Softmax of [0, ln 3] is [0.25, 0.75]; the true class is 1.
+        using var logits = torch.tensor(new float[] { 0f, MathF.Log(3f) }, [1, 2]);
+        using var label = torch.tensor(new long[] { 1 });
+        using var plain = Trainer.Loss(logits, label, 0);
+        using var smoothed = Trainer.Loss(logits, label, 0.2);
+        Assert.AreEqual(-Math.Log(0.75), plain.item<float>(), 1e-6, "the paper's loss: −ln p(true)");
+        // s = 0.2 over 2 classes: target [0.1, 0.9].
+        Assert.AreEqual(-0.1 * Math.Log(0.25) - 0.9 * Math.Log(0.75), smoothed.item<float>(), 1e-6);
+    }
+
+    [TestMethod]
     public void LiveTensorCountStaysFlatOverManySteps()
     {
         var o = Quick(RepoPaths.NewTempFolder("flat")) with { TrainLimit = 640, MaxSteps = 5, BatchSize = 16 };
