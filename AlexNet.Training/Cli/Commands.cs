@@ -64,7 +64,7 @@ public static class Commands
         new("threads", "TorchSharp threads (0: libtorch default)", "0"),
         new("workers", "data-loading threads", "2"),
         new("resume", "continue from the run folder's checkpoint", IsSwitch: true),
-        new("resume-lr", "with --resume: continue at this learning rate (a ÷10 by hand, as the paper's authors did)"),
+        new("resume-lr", "with --resume: continue at this learning rate (a ÷10 by hand, as the paper's authors did; under --cosine it holds for the resumed epoch, then the curve goes on)"),
         new("ten-crop", "ten-crop evaluation at the end", IsSwitch: true),
         new("export", "write model.onnx at the end", IsSwitch: true),
     ];
