@@ -168,12 +168,13 @@ public sealed class Trainer : IDisposable
                 sums[3], sums[2] / Math.Max(sums[3], 1e-9));
             double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
             if (nextLr != sgd.LearningRate) log?.WriteLine($"validation error stopped improving: learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
-            if (o.LearningRateSteps.Contains(epoch + 1))
+            if (o.CosineEpochs != null)
+                nextLr = o.CosineLearningRate(epoch + 1);
+            else if (o.LearningRateSteps.Contains(epoch + 1))
             {
                 nextLr = sgd.LearningRate * schedule.Factor;
                 log?.WriteLine($"step after epoch {epoch + 1} (--lr-steps): learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
             }
-            if (o.CosineEpochs != null) nextLr = o.CosineLearningRate(epoch + 1);
             sgd.LearningRate = nextLr;
             state = state with
             {
