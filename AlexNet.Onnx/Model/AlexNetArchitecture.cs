@@ -77,6 +77,12 @@ public sealed record AlexNetArchitecture
     public int PoolStride { get; init; } = 2;
     /// <summary>Dropout probability on fc6 and fc7 outputs during training (0.5 in the paper).</summary>
     public double Dropout { get; init; } = 0.5;
+    /// <summary>
+    /// Batch normalisation (Ioffe &amp; Szegedy 2015) between every conv layer and its activation, per tower. Not in the
+    /// paper, which predates it; off in both presets. Training only: the export folds each layer's running statistics,
+    /// scale and shift into that conv's weights and bias, so the ONNX graph is the same either way.
+    /// </summary>
+    public bool BatchNorm { get; init; }
 
     /// <summary>The paper's network: 227×227×3 input, 60,965,224 parameters for 1000 classes.</summary>
     /// <param name="numClasses">Number of classes.</param>

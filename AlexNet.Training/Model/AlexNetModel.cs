@@ -126,6 +126,12 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
             var b = cat(towers.Select(t => t.Conv(layer).bias!).ToArray(), 0);
             x = F.conv2d(x, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: a.ConvGroups(layer));
             if (trace != null && c.MaxPool) trace.Add((c.Name + ".conv", x.shape.ToArray()));
+            if (a.BatchNorm)
+            {
+                // Each tower's module normalises its own channels, so its running statistics stay its own.
+                var parts = x.chunk(towers.Count, 1);
+                x = cat(parts.Select((p, i) => towers[i].Norm(layer)!.forward(p)).ToArray(), 1);
+            }
             x = Tower.Activate(a, x);
             if (c.LocalResponseNorm && a.Lrn != null)
                 x = TowerLocalResponseNorm.Apply(x, Towers);
@@ -155,8 +161,9 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
         var towers = Towers;
         for (int i = 0; i < 5; i++)
         {
-            Add($"conv{i + 1}.weight", towers.Select(t => t.Conv(i).weight!));
-            Add($"conv{i + 1}.bias", towers.Select(t => t.Conv(i).bias!));
+            var folded = towers.Select(t => FoldNorm(t.Conv(i), t.Norm(i))).ToArray();
+            Add($"conv{i + 1}.weight", folded.Select(f => f.Weight));
+            Add($"conv{i + 1}.bias", folded.Select(f => f.Bias));
         }
         for (int i = 0; i < 2; i++)
         {
@@ -168,6 +175,25 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
         w.Validate(Architecture);
         return w;
     }
+
+    // In eval mode batch norm is y = γ (x − μ) / √(σ² + eps) + β per channel: one scale and shift, which the conv
+    // before it absorbs, so the exported graph needs no BatchNormalization node.
+    private static (Tensor Weight, Tensor Bias) FoldNorm(Conv2d conv, BatchNorm2d? bn)
+    {
+        var w = conv.weight!.detach();
+        var b = conv.bias!.detach();
+        if (bn == null) return (w, b);
+        var scale = bn.weight!.detach() / (bn.running_var!.detach() + bn.eps).sqrt();
+        return (w * scale.view(-1, 1, 1, 1), (b - bn.running_mean!.detach()) * scale + bn.bias!.detach());
+    }
+
+    /// <summary>
+    /// Everything a checkpoint must hold to rebuild the model: the trainable parameters and the floating-point
+    /// buffers (batch norm's running mean and variance), by name.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Tensor)> NamedState() =>
+        named_parameters().Select(p => (p.name, (Tensor)p.parameter))
+            .Concat(named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer)));
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());

@@ -12,6 +12,7 @@ public sealed class Tower : Module<Tensor, Tensor>
     private readonly Conv2d conv1, conv2, conv3, conv4, conv5;
     private readonly Linear fc6, fc7;
     private readonly LocalResponseNorm? lrn;
+    private readonly BatchNorm2d? bn1, bn2, bn3, bn4, bn5;
     private readonly AlexNetArchitecture a;
 
     /// <summary>Builds one tower's layers.</summary>
@@ -25,12 +26,21 @@ public sealed class Tower : Module<Tensor, Tensor>
         fc6 = Linear(a.Fc6Inputs, a.FullyConnectedPerTower[0]);
         fc7 = Linear(a.FullyConnectedPerTower[0] * a.Towers, a.FullyConnectedPerTower[1]);
         if (a.Lrn != null) lrn = new LocalResponseNorm(a.Lrn);
+        if (a.BatchNorm)
+        {
+            BatchNorm2d Norm(int i) => BatchNorm2d(a.Convs[i].OutChannelsPerTower);
+            bn1 = Norm(0); bn2 = Norm(1); bn3 = Norm(2); bn4 = Norm(3); bn5 = Norm(4);
+        }
         RegisterComponents();
     }
 
     /// <summary>conv1 … conv5 by index.</summary>
     /// <param name="layer">0–4.</param>
     public Conv2d Conv(int layer) => layer switch { 0 => conv1, 1 => conv2, 2 => conv3, 3 => conv4, 4 => conv5, _ => throw new ArgumentOutOfRangeException(nameof(layer)) };
+
+    /// <summary>The batch normalisation after conv1 … conv5 by index; null when the architecture has none.</summary>
+    /// <param name="layer">0–4.</param>
+    public BatchNorm2d? Norm(int layer) => layer switch { 0 => bn1, 1 => bn2, 2 => bn3, 3 => bn4, 4 => bn5, _ => throw new ArgumentOutOfRangeException(nameof(layer)) };
 
     /// <summary>fc6 (0) or fc7 (1).</summary>
     /// <param name="index">0 or 1.</param>
@@ -39,13 +49,15 @@ public sealed class Tower : Module<Tensor, Tensor>
     /// <summary>This tower's LRN, null when LRN is off.</summary>
     public LocalResponseNorm? Lrn => lrn;
 
-    /// <summary>Conv layer → activation → LRN → max-pool, as the layer asks.</summary>
+    /// <summary>Conv layer → batch norm → activation → LRN → max-pool, as the layer and architecture ask.</summary>
     /// <param name="layer">0–4.</param>
     /// <param name="x">This tower's input to the layer.</param>
     public Tensor ConvStage(int layer, Tensor x)
     {
         var c = a.Convs[layer];
-        x = Activate(a, Conv(layer).forward(x));
+        x = Conv(layer).forward(x);
+        if (Norm(layer) is { } bn) x = bn.forward(x);
+        x = Activate(a, x);
         if (c.LocalResponseNorm && lrn != null) x = lrn.forward(x);
         if (c.MaxPool) x = F.max_pool2d(x, a.PoolKernel, a.PoolStride);
         return x;

@@ -74,6 +74,8 @@ public sealed record TrainOptions
     /// gives it back its strength.
     /// </summary>
     public double LrnAlpha { get; init; } = new LrnSettings().Alpha;
+    /// <summary>Batch normalisation after every conv layer (not in the paper; folded into the convs on export).</summary>
+    public bool BatchNorm { get; init; }
     /// <summary>Overlapping 3/2 pooling (true) or 2/2 (false).</summary>
     public bool OverlappingPooling { get; init; } = true;
     /// <summary>One tower with half the kernels instead of two.</summary>
@@ -142,6 +144,7 @@ public sealed record TrainOptions
             Activation = Activation,
             Lrn = Lrn ? new LrnSettings(Alpha: LrnAlpha) : null,
             Dropout = Dropout,
+            BatchNorm = BatchNorm,
         };
         if (CropSize is { } crop)
             a = a with { InputSize = crop, ResizeSize = AlexNetArchitecture.PaperResizeSize(crop) };

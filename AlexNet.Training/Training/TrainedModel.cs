@@ -28,7 +28,7 @@ public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingSt
         return new TrainedModel(model, mean, state);
     }
 
-    /// <summary>Copies a checkpoint's "model.*" tensors into a model, refusing a missing or mis-shaped one.</summary>
+    /// <summary>Copies a checkpoint's "model.*" tensors (parameters and batch norm's running statistics) into a model, refusing a missing or mis-shaped one.</summary>
     /// <param name="model">The network to fill.</param>
     /// <param name="tensors">Tensors read from the checkpoint.</param>
     /// <param name="source">The checkpoint's path, for error messages.</param>
@@ -36,7 +36,7 @@ public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingSt
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var (name, p) in model.named_parameters())
+        foreach (var (name, p) in model.NamedState())
         {
             if (!tensors.TryGetValue("model." + name, out var s))
                 throw new InvalidDataException($"Checkpoint '{source}' lacks parameter '{name}'.");

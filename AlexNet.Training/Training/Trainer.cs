@@ -260,7 +260,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         var tensors = new List<KeyValuePair<string, StoredTensor>>();
-        foreach (var (name, p) in model.named_parameters()) tensors.Add(new("model." + name, Store(p)));
+        foreach (var (name, p) in model.NamedState()) tensors.Add(new("model." + name, Store(p)));
         foreach (var (name, v) in sgd.Velocity) tensors.Add(new("velocity." + name, Store(v)));
         tensors.Add(new("data.mean", new StoredTensor([mean.Values.Length], mean.Values)));
         if (pca != null) tensors.Add(new("data.pca", new StoredTensor([12], PackPca(pca))));

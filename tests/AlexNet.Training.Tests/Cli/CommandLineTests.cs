@@ -115,6 +115,13 @@ public sealed class CommandLineTests
     }
 
     [TestMethod]
+    public void BatchNormFlagIsOffByDefaultAndReachesTheArchitecture()
+    {
+        Assert.IsFalse(Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).Architecture(10, 1).BatchNorm, "the paper's net");
+        Assert.IsTrue(Commands.ParseTrainOptions(new Flags(["--batch-norm"], Commands.TrainFlags)).Architecture(10, 1).BatchNorm);
+    }
+
+    [TestMethod]
     public void RandomErasingFlagIsOffByDefaultAndReadAsAProbability()
     {
         Assert.AreEqual(0.0, Commands.ParseTrainOptions(new Flags([], Commands.TrainFlags)).RandomErasing, "the paper's augmentations only");

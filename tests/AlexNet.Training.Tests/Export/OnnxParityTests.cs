@@ -11,10 +11,12 @@ namespace AlexNet.Training.Tests.Export;
 [TestClass]
 public sealed class OnnxParityTests
 {
-    private static (float[] Torch, float[] Onnx, float[] TorchFeatures, float[] OnnxFeatures) Both(AlexNetArchitecture arch, bool split, int batch)
+    private static (float[] Torch, float[] Onnx, float[] TorchFeatures, float[] OnnxFeatures) Both(AlexNetArchitecture arch, bool split, int batch,
+        Action<AlexNetModel>? prepare = null)
     {
         random.manual_seed(11);
         using var model = new AlexNetModel(arch);
+        prepare?.Invoke(model);
         if (split) model.PlaceTowers(Enumerable.Repeat(CPU, arch.Towers).ToArray(), forceSplit: true);
         model.eval();
         int c = arch.InputChannels, r = arch.ResizeSize;
@@ -82,5 +84,31 @@ public sealed class OnnxParityTests
         var arch = AlexNetArchitecture.Small(numClasses: 10, inputChannels: 3).AsOneTower() with { Activation = Onnx.Model.Activation.Tanh };
         var r = Both(arch, split: false, batch: 3);
         AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+    }
+
+    // Fresh batch norm is the identity up to eps; give every layer its own statistics, scale and shift so the fold is tested.
+    private static void ScrambleNorms(AlexNetModel model)
+    {
+        using var _ = no_grad();
+        foreach (var tower in model.Towers)
+            for (int i = 0; i < 5; i++)
+            {
+                var bn = tower.Norm(i)!;
+                bn.running_mean!.copy_(randn_like(bn.running_mean!) * 0.3);
+                bn.running_var!.copy_(rand_like(bn.running_var!) * 2 + 0.1);
+                bn.weight!.copy_(rand_like(bn.weight!) + 0.5);
+                bn.bias!.copy_(randn_like(bn.bias!) * 0.2);
+            }
+    }
+
+    [TestMethod]
+    [DataRow(false, DisplayName = "one device")]
+    [DataRow(true, DisplayName = "split towers")]
+    public void BatchNormFoldsIntoTheConvsAndOnnxMatchesTorchSharp(bool split)
+    {
+        var arch = AlexNetArchitecture.Small(numClasses: 10, inputChannels: 1) with { BatchNorm = true, Lrn = null };
+        var r = Both(arch, split, batch: 4, ScrambleNorms);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+        AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
     }
 }

@@ -41,4 +41,39 @@ public sealed class PlacementTests
             Assert.IsTrue(diff <= 1e-4 * scale + 1e-7, $"{name}: max grad diff {diff} (scale {scale})");
         }
     }
+
+    [TestMethod]
+    public void WithBatchNormSplitAndOneDevicePlacementTrainAlike()
+    {
+        // Training mode, so batch norm uses the batch's statistics and updates each tower's running ones.
+        var arch = AlexNetArchitecture.Small() with { BatchNorm = true, Dropout = 0 };
+        using var x = randn(6, 1, 28, 28);
+        using var target = tensor(new long[] { 0, 1, 2, 3, 4, 5 });
+
+        (float[] Out, Dictionary<string, float[]> State) Run(bool split)
+        {
+            random.manual_seed(7);
+            using var model = new AlexNetModel(arch);
+            if (split) model.PlaceTowers([CPU, CPU], forceSplit: true);
+            model.train();
+            using var logits = model.forward(x);
+            using var loss = nn.functional.cross_entropy(logits, target);
+            loss.backward();
+            var state = model.NamedState().ToDictionary(s => s.Name, s => s.Tensor.data<float>().ToArray());
+            foreach (var (name, p) in model.named_parameters()) state[name + ".grad"] = p.grad!.data<float>().ToArray();
+            return (logits.data<float>().ToArray(), state);
+        }
+
+        var one = Run(split: false);
+        var split = Run(split: true);
+        for (int i = 0; i < one.Out.Length; i++) Assert.AreEqual(one.Out[i], split.Out[i], 1e-4, $"logit {i}");
+        Assert.IsTrue(one.State.ContainsKey("towers.1.bn5.running_var"), "each tower's running statistics are part of the state");
+        Assert.AreNotEqual(0f, one.State["towers.0.bn1.running_mean"].Select(Math.Abs).Max(), "one training step moves the running mean");
+        foreach (var (name, v) in one.State)
+        {
+            double scale = v.Max(Math.Abs) + 1e-12;
+            double diff = v.Zip(split.State[name], (u, w) => Math.Abs(u - w)).Max();
+            Assert.IsTrue(diff <= 1e-4 * scale + 1e-7, $"{name}: max diff {diff} (scale {scale})");
+        }
+    }
 }

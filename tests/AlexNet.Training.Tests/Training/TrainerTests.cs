@@ -32,12 +32,14 @@ public sealed class TrainerTests
     }
 
     private static Dictionary<string, float[]> Weights(Trainer t) =>
-        t.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
+        t.Model.NamedState().ToDictionary(p => p.Name, p => p.Tensor.data<float>().ToArray());
 
     [TestMethod]
-    public void ResumingHalfWayRepeatsTheUninterruptedRunExactly()
+    [DataRow(false, DisplayName = "the paper's net")]
+    [DataRow(true, DisplayName = "with batch norm, whose running statistics the checkpoint carries")]
+    public void ResumingHalfWayRepeatsTheUninterruptedRunExactly(bool batchNorm)
     {
-        var straight = Quick(RepoPaths.NewTempFolder("straight")) with { Epochs = 2, MaxSteps = 12, TrainLimit = 320 };
+        var straight = Quick(RepoPaths.NewTempFolder("straight")) with { Epochs = 2, MaxSteps = 12, TrainLimit = 320, BatchNorm = batchNorm };
         Dictionary<string, float[]> expected;
         using (var t = new Trainer(straight, Data(straight))) { t.Run(); expected = Weights(t); }
 
@@ -55,6 +57,7 @@ public sealed class TrainerTests
             var second = t.Run();
             Assert.AreEqual(12, second.State.Step);
             var got = Weights(t);
+            Assert.AreEqual(batchNorm ? 2 * 5 * 2 : 0, got.Keys.Count(k => k.Contains(".running_")), "two running statistics per normalised layer and tower");
             foreach (var (name, w) in expected)
             {
                 double diff = w.Zip(got[name], (a, b) => Math.Abs(a - b)).Max();
