@@ -189,7 +189,8 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
 
     /// <summary>
     /// Everything a checkpoint must hold to rebuild the model: the trainable parameters and the floating-point
-    /// buffers (batch norm's running mean and variance), by name.
+    /// buffers (batch norm's running mean and variance), by name. Batch norm's integer step counter is left out: it
+    /// only sets the averaging rate when the momentum is null, and ours is PyTorch's fixed 0.1.
     /// </summary>
     public IEnumerable<(string Name, Tensor Tensor)> NamedState() =>
         named_parameters().Select(p => (p.name, (Tensor)p.parameter))
