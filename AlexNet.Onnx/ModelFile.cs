@@ -60,10 +60,18 @@ public sealed class ModelFile
     /// replace the file's own. Empty labels stand for "0", "1", … up to the output size.</param>
     /// <exception cref="ModelFileException">The file is missing, empty, truncated, not ONNX, has weights that do not
     /// match its <see cref="MetadataKeys.WeightsSha256"/> checksum, lacks metadata without explicit settings, has a label count that does not match its output, or an input that is not [batch, C, S, S].</exception>
-    public static ModelFile Open(string path, ModelMetadata? preprocessing = null)
+    public static ModelFile Open(string path, ModelMetadata? preprocessing = null) => Open(path, preprocessing, out _);
+
+    /// <summary>Opens and checks a model file, and hands back the parsed file for a caller that builds on it (the
+    /// serving graph), so the file is read and its weights hashed once.</summary>
+    /// <param name="path">Path of the .onnx file.</param>
+    /// <param name="preprocessing">Explicit settings, as in <see cref="Open(string, ModelMetadata?)"/>.</param>
+    /// <param name="parsed">The parsed file; large for the paper preset (its weights), so let it go when done.</param>
+    /// <exception cref="ModelFileException">As in <see cref="Open(string, ModelMetadata?)"/>.</exception>
+    public static ModelFile Open(string path, ModelMetadata? preprocessing, out ModelProto parsed)
     {
         path = System.IO.Path.GetFullPath(path);
-        var model = Parse(path);
+        var model = parsed = Parse(path);
         var graph = model.Graph;
 
         var props = ModelMetadata.Properties(model);

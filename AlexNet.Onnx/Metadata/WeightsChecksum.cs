@@ -8,7 +8,7 @@ namespace AlexNet.Onnx.Metadata;
 
 /// <summary>
 /// The SHA-256 of a graph's weights that <see cref="Export.AlexNetOnnxWriter"/> stores under
-/// <see cref="MetadataKeys.WeightsSha256"/> and <see cref="ModelFile.Open"/> checks, because ONNX itself has no
+/// <see cref="MetadataKeys.WeightsSha256"/> and <see cref="ModelFile.Open(string, Metadata.ModelMetadata?)"/> checks, because ONNX itself has no
 /// checksum: a flipped weight byte would otherwise load and score silently.
 /// </summary>
 /// <remarks>

@@ -51,6 +51,6 @@ public sealed class ServingGraphTests
         Assert.IsTrue(graph.Graph.Initializer.Any(i => i.Name == ServingGraph.InlinedPrefix + "fc8.weight"));
         Assert.AreEqual("TenCrop", graph.MetadataProps.Single(p => p.Key == ServingGraph.CropModeKey).Value);
         Assert.AreEqual("mlnet.Score.SlotNames", graph.Graph.Node.Single(n => n.Domain == "ai.onnx.ml" && n.Input[0] == "labels").Name);
-        CollectionAssert.AreEqual(new[] { "Score", "PredictedLabel", "mlnet.Score.unusedOutput" }, graph.Graph.Output.Select(o => o.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "Score.batch", "Score", "PredictedLabel", "mlnet.Score.unusedOutput" }, graph.Graph.Output.Select(o => o.Name).ToArray());
     }
 }
