@@ -1,6 +1,8 @@
-using Microsoft.ML;
+using AlexNet.MLNet;
 
-namespace AlexNet.MLNet;
+// In ML.NET's own namespace, as its OnnxCatalog and ImageEstimatorsCatalog are, so that `using Microsoft.ML;` alone
+// brings the extension into view.
+namespace Microsoft.ML;
 
 /// <summary>AlexNet entries in ML.NET's transforms catalog.</summary>
 public static class AlexNetCatalog
@@ -8,13 +10,16 @@ public static class AlexNetCatalog
     /// <summary>
     /// Classifies the images of <paramref name="inputColumnName"/> with an AlexNet exported by AlexNet.Training (or a
     /// foreign AlexNet-style ONNX file with <see cref="AlexNetOptions.Preprocessing"/>). Adds <c>Score</c> (class
-    /// probabilities averaged over the crops, class labels as slot names), <c>PredictedLabel</c> (the label of the
-    /// highest score, first on ties) and, with <see cref="AlexNetOptions.EmitFeatures"/>, <c>Features</c> (fc7).
+    /// probabilities averaged over the crops, class labels as slot names), <c>PredictedLabel</c> (a key over the classes
+    /// whose key values are the class labels in <c>Score</c>'s slot order, as ML.NET's multiclass trainers give it; the
+    /// highest score, first on ties), with <see cref="AlexNetOptions.EmitFeatures"/> <c>Features</c> (fc7), and with
+    /// <see cref="AlexNetOptions.LabelColumnName"/> that label column as the same key, ready for
+    /// <c>mlContext.MulticlassClassification.Evaluate</c>.
     /// </summary>
     /// <param name="catalog">The transforms catalog (<c>mlContext.Transforms</c>).</param>
     /// <param name="modelPath">The model.onnx file.</param>
-    /// <param name="inputColumnName">An image column: the output of <c>LoadImages</c> or in-memory <c>MLImage</c> objects.</param>
-    /// <param name="options">Crop mode, output column names, features and device; the defaults (ten-crop, CPU) when null.</param>
+    /// <param name="inputColumnName">A column of image file paths, or of images: the output of <c>LoadImages</c> or in-memory <c>MLImage</c> objects.</param>
+    /// <param name="options">Crop mode, column names, features, label column, batch size and device; the defaults (ten-crop, CPU) when null.</param>
     /// <exception cref="AlexNet.Onnx.ModelFileException">The model file is missing, unreadable or lacks metadata.</exception>
     /// <exception cref="InvalidOperationException">A GPU was asked for without CPU fallback and cannot be used.</exception>
     public static AlexNetEstimator ClassifyImagesWithAlexNet(this TransformsCatalog catalog, string modelPath,

@@ -19,4 +19,10 @@ internal static class AlexNetColumns
     public const string PredictedLabelVector = Prefix + "PredictedLabelVector";
     /// <summary>The label as a scalar text column (fixed, because a saved custom mapping reloads with its declared names).</summary>
     public const string PredictedLabel = Prefix + "PredictedLabel";
+    /// <summary>The serving graph's list of class labels, for <see cref="Labels.LabelCheck"/>.</summary>
+    public const string Classes = Prefix + "Classes";
+    /// <summary>The user's label column as text.</summary>
+    public const string Label = Prefix + "Label";
+    /// <summary>The label after <see cref="Labels.LabelCheck"/> found it among the classes.</summary>
+    public const string CheckedLabel = Prefix + "CheckedLabel";
 }

@@ -1,6 +1,6 @@
-using AlexNet.MLNet.Serving;
 using AlexNet.MLNet.Images;
 using AlexNet.MLNet.Labels;
+using AlexNet.MLNet.Serving;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Metadata;
 using AlexNet.Onnx.Serving;
@@ -12,27 +12,34 @@ namespace AlexNet.MLNet;
 
 /// <summary>
 /// Classifies an image column with an exported AlexNet. It composes ML.NET's own transforms, so the fitted pipeline
-/// saves and loads with <c>mlContext.Model.Save</c>/<c>Load</c> and needs no side files. For a column of image file
-/// paths it first checks each file (<see cref="ImageFileCheck"/>, errors name the file) and loads it with
-/// <c>LoadImages</c>; an <c>MLImage</c> column goes straight on to
-/// <c>ResizeImages</c> (IsoCrop, centre anchor, to the model's resize side R: the shorter side scaled to R, the centre
-/// R×R kept, SkiaSharp high-quality filtering, exactly as AlexNet.Onnx.Imaging prepares training images) →
-/// <c>ExtractPixels</c> (planar, raw 0–255 levels; R, G, B planes for an RGB model, B, G, R for a BGR one, the red
-/// plane for a 1-channel model) → <c>ApplyOnnxModel</c> on a generated <see cref="ServingGraph"/> (mean, crops,
-/// the network, softmax average, labels) → a saved-by-name mapping that makes the label a scalar → copy to the
-/// requested column names and drop the intermediate columns.
+/// saves and loads with <c>mlContext.Model.Save</c>/<c>Load</c> and needs no side files. One image's way:
+/// <list type="number">
+/// <item>a path column: <see cref="ImageFileCheck"/> (errors name the file), then <c>LoadImages</c>; an <c>MLImage</c>
+/// column skips this;</item>
+/// <item><c>ResizeImages</c> (IsoCrop, centre anchor, to the model's resize side R: the shorter side scaled to R, the
+/// centre R×R kept, SkiaSharp high-quality filtering, exactly as AlexNet.Onnx.Imaging prepares training images);</item>
+/// <item><c>ExtractPixels</c> (planar, raw 0–255 levels; R, G, B planes for an RGB model, B, G, R for a BGR one, the
+/// red plane for a 1-channel model);</item>
+/// <item><c>ApplyOnnxModel</c> on a generated <see cref="ServingGraph"/> (mean, crops, the network, softmax average,
+/// labels) → <c>Score</c>, and <c>Features</c> when asked;</item>
+/// <item><see cref="PredictedLabelUnwrapping"/> and <c>MapValueToKey</c> with the model's labels as key data →
+/// <c>PredictedLabel</c>, a key whose key values are the class labels in <c>Score</c>'s slot order (and, with
+/// <see cref="AlexNetOptions.LabelColumnName"/>, the label column through <see cref="LabelCheck"/> to the same key);</item>
+/// <item>the intermediate <c>AlexNet.*</c> columns dropped.</item>
+/// </list>
 /// </summary>
 public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
 {
     private readonly TransformsCatalog _catalog;
-    private readonly IEstimator<ITransformer> _onnx;
-    private readonly string _graphFile;
+    private readonly Lock _gate = new();
+    private readonly IDataView _classKeys;
+    private ServingSession _serving;
 
     /// <summary>The classifier file, its labels and preprocessing.</summary>
     public ModelFile Model { get; }
     /// <summary>The input column: image file paths (text), or images (e.g. from <c>LoadImages</c> or in-memory <c>MLImage</c> objects).</summary>
     public string InputColumnName { get; }
-    /// <summary>Crop mode, output columns and device.</summary>
+    /// <summary>Crop mode, columns, batch size and device.</summary>
     public AlexNetOptions Options { get; }
     /// <summary>Class labels in score order.</summary>
     public IReadOnlyList<string> Labels => Model.Labels;
@@ -45,90 +52,116 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         _catalog = catalog;
         Options = options ?? new AlexNetOptions();
         InputColumnName = inputColumnName;
-        CheckColumnNames(Options);
-        Model = ModelFile.Open(modelPath, Options.Preprocessing);
-        // Built once: ApplyOnnxModel opens its ONNX Runtime session when it is created.
-        (_onnx, _graphFile) = ApplyServingGraph(catalog, Model, Options);
+        CheckOptions(Options);
+        // The file is read and its weights hashed once, for the checks and the serving graph alike.
+        Model = ModelFile.Open(modelPath, Options.Preprocessing, out var source);
+        CheckLabels(Model);
+        _classKeys = ClassKeys.DataView(Model.Labels);
+        _serving = new ServingSession(catalog, Model, source, Options);
     }
 
     /// <summary>Fits the composed pipeline (nothing is learned; this checks the input schema).</summary>
-    /// <param name="input">Data with the image or image-path column.</param>
+    /// <param name="input">Data with the image or image-path column (and the label column when one is set).</param>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or a key column names the model's
+    /// classes in another order than theirs (Evaluate would then compare different classes).</exception>
     public AlexNetTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        bool paths = HoldsPaths(input.Schema.GetColumnOrNull(InputColumnName)?.Type, input.Schema.Select(c => c.Name));
-        return new AlexNetTransformer(Compose(paths).Fit(input), Model, Options, _graphFile);
+        var schema = input.Schema;
+        bool paths = HoldsPaths(schema.GetColumnOrNull(InputColumnName)?.Type, schema.Select(c => c.Name));
+        bool? labelIsKey = LabelIsKey(schema);
+        CheckKeyOrder(schema);
+
+        var serving = Acquire();
+        try
+        {
+            var prepare = Prepare(paths, labelIsKey).Fit(input);
+            var prepared = prepare.Transform(input);
+            var onnx = serving.FitOnnx(prepared);
+            var label = Label(paths, labelIsKey is not null).Fit(onnx.Transform(prepared));
+            return new AlexNetTransformer(prepare, onnx, label, serving, Options);
+        }
+        catch
+        {
+            serving.Release();
+            throw;
+        }
     }
 
-    /// <summary>The output schema: the input columns plus score, predicted label and, when asked, features.</summary>
+    /// <summary>The output schema: the input columns plus score, predicted label and, when asked, features (and the label column as a key).</summary>
     /// <param name="inputSchema">Shape of the input.</param>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var column = inputSchema.FirstOrDefault(c => c.Name == InputColumnName);
         bool paths = HoldsPaths(column.Name is null ? null : column.Kind == SchemaShape.Column.VectorKind.Scalar ? column.ItemType : new VectorDataViewType((PrimitiveDataViewType)column.ItemType),
             inputSchema.Select(c => c.Name));
-        return Compose(paths).GetOutputSchema(inputSchema);
+        bool? labelIsKey = null;
+        if (Options.LabelColumnName is { } name)
+        {
+            var label = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (label.Name is null) throw MissingLabel(inputSchema.Select(c => c.Name));
+            labelIsKey = label.IsKey;
+        }
+        ServingSession serving;
+        lock (_gate) serving = _serving;
+        return Prepare(paths, labelIsKey).Append(serving.Onnx).Append(Label(paths, labelIsKey is not null)).GetOutputSchema(inputSchema);
     }
 
-    private IEstimator<ITransformer> Compose(bool paths)
+    // The estimator's session while a transformer holds it; a new one (the model file read again) once all were disposed.
+    private ServingSession Acquire()
     {
-        var t = _catalog;
-        if (!paths) return Classify(InputColumnName);
-        return t.CopyColumns(AlexNetColumns.ImagePath, InputColumnName)
-            .Append(t.CustomMapping<ImageFileCheck.ImagePath, ImageFileCheck.CheckedImagePath>(ImageFileCheck.Check, ImageFileCheck.ContractName))
-            .Append(t.LoadImages(AlexNetColumns.Image, imageFolder: null, AlexNetColumns.CheckedImagePath))
-            .Append(Classify(AlexNetColumns.Image))
-            .Append(t.DropColumns(AlexNetColumns.ImagePath, AlexNetColumns.CheckedImagePath, AlexNetColumns.Image));
+        lock (_gate)
+        {
+            if (_serving.TryAcquire()) return _serving;
+            var model = ModelFile.Open(Model.Path, Options.Preprocessing, out var source);
+            _serving = new ServingSession(_catalog, model, source, Options);
+            _serving.TryAcquire();
+            return _serving;
+        }
     }
 
-    private IEstimator<ITransformer> Classify(string imageColumn)
+    private IEstimator<ITransformer> Prepare(bool paths, bool? labelIsKey)
     {
         var t = _catalog;
         var m = Model.Metadata;
         int r = m.ResizeSize;
-        return t.ResizeImages(AlexNetColumns.ResizedImage, r, r, imageColumn,
-                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center)
+        string image = paths ? AlexNetColumns.Image : InputColumnName;
+        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
+        if (paths)
+            chain = chain.Append(t.CopyColumns(AlexNetColumns.ImagePath, InputColumnName))
+                .Append(t.CustomMapping<ImageFileCheck.ImagePath, ImageFileCheck.CheckedImagePath>(ImageFileCheck.Check, ImageFileCheck.ContractName))
+                .Append(t.LoadImages(AlexNetColumns.Image, imageFolder: null, AlexNetColumns.CheckedImagePath));
+        chain = chain.Append(t.ResizeImages(AlexNetColumns.ResizedImage, r, r, image,
+                ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
             .Append(t.ExtractPixels(AlexNetColumns.Pixels, AlexNetColumns.ResizedImage,
                 colorsToExtract: m.InputChannels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb,
                 orderOfExtraction: m.ChannelOrder == ChannelOrder.Bgr ? ImagePixelExtractingEstimator.ColorsOrder.ABGR : ImagePixelExtractingEstimator.ColorsOrder.ARGB,
-                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f))
-            .Append(_onnx)
-            .Append(t.CustomMapping<PredictedLabelUnwrapping.LabelVector, PredictedLabelUnwrapping.Label>(
-                PredictedLabelUnwrapping.Map, PredictedLabelUnwrapping.ContractName))
-            .Append(t.CopyColumns(Options.PredictedLabelColumnName, AlexNetColumns.PredictedLabel))
-            .Append(t.DropColumns(AlexNetColumns.ResizedImage, AlexNetColumns.Pixels, AlexNetColumns.PredictedLabelVector, AlexNetColumns.PredictedLabel));
+                interleavePixelColors: false, offsetImage: 0f, scaleImage: 1f));
+        // A key label is read by name, so a key made in any order (MapValueToKey's first-appearance order) is re-keyed.
+        if (labelIsKey is bool key && Options.LabelColumnName is { } label)
+            chain = key ? chain.Append(t.Conversion.MapKeyToValue(AlexNetColumns.Label, label)) : chain.Append(t.CopyColumns(AlexNetColumns.Label, label));
+        return chain;
     }
 
-    private static (IEstimator<ITransformer> Onnx, string GraphFile) ApplyServingGraph(TransformsCatalog t, ModelFile model, AlexNetOptions o)
+    private IEstimator<ITransformer> Label(bool paths, bool withLabel)
     {
-        var graph = ServingGraph.ToBytes(model, new ServingGraphOptions
+        var t = _catalog;
+        IEstimator<ITransformer> chain = t.CustomMapping<PredictedLabelUnwrapping.LabelVector, PredictedLabelUnwrapping.Label>(
+            PredictedLabelUnwrapping.Map, PredictedLabelUnwrapping.ContractName);
+        var keys = new List<InputOutputColumnPair> { new(Options.PredictedLabelColumnName, AlexNetColumns.PredictedLabel) };
+        if (withLabel)
         {
-            InputName = AlexNetColumns.Pixels,
-            ScoreName = o.ScoreColumnName,
-            PredictedLabelName = AlexNetColumns.PredictedLabelVector,
-            FeaturesName = o.EmitFeatures ? o.FeaturesColumnName : null,
-            CropMode = o.CropMode,
-        });
-        string[] outputs = o.EmitFeatures
-            ? [o.ScoreColumnName, AlexNetColumns.PredictedLabelVector, o.FeaturesColumnName]
-            : [o.ScoreColumnName, AlexNetColumns.PredictedLabelVector];
-        var file = ServingGraphFile.Create(graph);
-        try
-        {
-            return (t.ApplyOnnxModel(outputs, [AlexNetColumns.Pixels], file, o.GpuDeviceId, o.FallbackToCpu), file);
+            chain = chain.Append(t.CustomMapping<LabelCheck.LabelAndClasses, LabelCheck.CheckedLabel>(LabelCheck.Check, LabelCheck.ContractName));
+            keys.Add(new(Options.LabelColumnName!, AlexNetColumns.CheckedLabel));
         }
-        catch (Exception e) when (o.GpuDeviceId is int device && !o.FallbackToCpu && e is InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
-        {
-            ServingGraphFile.Delete(file);
-            throw new InvalidOperationException(
-                $"{model.Path}: the CUDA execution provider on GPU device {device} cannot run the model, and FallbackToCpu is off " +
-                $"(set AlexNetOptions.FallbackToCpu to run on the CPU instead). ONNX Runtime said: {Innermost(e).Message}", e);
-        }
-        catch
-        {
-            ServingGraphFile.Delete(file);
-            throw;
-        }
+        // Key values from the model's labels in score order, so key k is Score's slot k − 1 (ML.NET keys count from 1).
+        chain = chain.Append(t.Conversion.MapValueToKey([.. keys], keyData: _classKeys));
+        string[] dropped = withLabel
+            ? [AlexNetColumns.ResizedImage, AlexNetColumns.Pixels, AlexNetColumns.PredictedLabelVector, AlexNetColumns.PredictedLabel,
+               AlexNetColumns.Label, AlexNetColumns.Classes, AlexNetColumns.CheckedLabel]
+            : [AlexNetColumns.ResizedImage, AlexNetColumns.Pixels, AlexNetColumns.PredictedLabelVector, AlexNetColumns.PredictedLabel];
+        string[] loading = paths ? [AlexNetColumns.ImagePath, AlexNetColumns.CheckedImagePath, AlexNetColumns.Image] : [];
+        return chain.Append(t.DropColumns([.. loading, .. dropped]));
     }
 
     private bool HoldsPaths(DataViewType? type, IEnumerable<string> columns) => type switch
@@ -143,23 +176,75 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
             "(add mlContext.Transforms.LoadImages(...) before it, or give it MLImage objects).", nameof(InputColumnName)),
     };
 
-    private static void CheckColumnNames(AlexNetOptions o)
+    // Null without a label column; whether it is a key (with text key values) or text.
+    private bool? LabelIsKey(DataViewSchema schema)
+    {
+        if (Options.LabelColumnName is not { } name) return null;
+        var column = schema.GetColumnOrNull(name) ?? throw MissingLabel(schema.Select(c => c.Name));
+        if (column.Type is TextDataViewType) return false;
+        if (column.Type is KeyDataViewType && KeyValues(column) is not null) return true;
+        throw new ArgumentException(
+            $"Column '{name}' (AlexNetOptions.LabelColumnName) holds {column.Type}{(column.Type is KeyDataViewType ? " without text key values" : "")}; " +
+            "it must hold the class names as text, or be a key with text key values (MapValueToKey's output), so that each row's class can be found by name.",
+            nameof(Options.LabelColumnName));
+    }
+
+    private ArgumentException MissingLabel(IEnumerable<string> columns) => new(
+        $"Column '{Options.LabelColumnName}' (AlexNetOptions.LabelColumnName) is not in the input (columns: {string.Join(", ", columns)}).",
+        nameof(Options.LabelColumnName));
+
+    // A key column that names the model's classes in another order would pass Evaluate and compare key k with slot k − 1
+    // of another class: refuse it, and say how to have it re-keyed.
+    private void CheckKeyOrder(DataViewSchema schema)
+    {
+        foreach (var column in schema.Where(c => !c.IsHidden && c.Name != Options.LabelColumnName && c.Type is KeyDataViewType))
+        {
+            if (KeyValues(column) is not { } values || !values.Any(v => Labels.Contains(v))) continue;
+            int k = Enumerable.Range(0, values.Length).FirstOrDefault(i => i >= Labels.Count || values[i] != Labels[i], -1);
+            if (k < 0) continue;
+            throw new ArgumentException(
+                $"Column '{column.Name}' is a key whose values name the model's classes in another order: its key {k + 1} is '{values[k]}', " +
+                $"but the model's class {k + 1} (Score slot {k}) is {(k < Labels.Count ? $"'{Labels[k]}'" : "absent")}. ML.NET's Evaluate would compare " +
+                $"them as the same class. Set AlexNetOptions.LabelColumnName = \"{column.Name}\" to have it re-keyed in the model's class order.",
+                nameof(schema));
+        }
+    }
+
+    private static string[]? KeyValues(DataViewSchema.Column column)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is not VectorDataViewType { ItemType: TextDataViewType })
+            return null;
+        var values = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetKeyValues(ref values);
+        return [.. values.DenseValues().Select(v => v.ToString())];
+    }
+
+    private static void CheckOptions(AlexNetOptions o)
     {
         var names = new List<string> { o.ScoreColumnName, o.PredictedLabelColumnName };
         if (o.EmitFeatures) names.Add(o.FeaturesColumnName);
+        if (o.LabelColumnName is not null) names.Add(o.LabelColumnName);
         foreach (var name in names)
         {
-            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("Output column names cannot be empty.", nameof(o));
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("Column names cannot be empty.", nameof(o));
             if (name.StartsWith(AlexNetColumns.Prefix, StringComparison.Ordinal) || name.StartsWith(ServingGraph.InlinedPrefix, StringComparison.Ordinal))
-                throw new ArgumentException($"Output column '{name}': names starting with '{AlexNetColumns.Prefix}' or '{ServingGraph.InlinedPrefix}' are reserved for intermediate columns.", nameof(o));
+                throw new ArgumentException($"Column '{name}': names starting with '{AlexNetColumns.Prefix}' or '{ServingGraph.InlinedPrefix}' are reserved for intermediate columns.", nameof(o));
         }
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
-            throw new ArgumentException($"Output column names must differ: {string.Join(", ", names)}.", nameof(o));
+            throw new ArgumentException($"Column names must differ: {string.Join(", ", names)}.", nameof(o));
+        if (o.BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "AlexNetOptions.BatchSize is the number of images per ONNX Runtime run: 1 or more.");
     }
 
-    private static Exception Innermost(Exception e)
+    // The labels become PredictedLabel's key values; MapValueToKey skips empty values and merges repeats, which would
+    // shift every later key off its Score slot.
+    private static void CheckLabels(ModelFile model)
     {
-        while (e.InnerException is not null) e = e.InnerException;
-        return e;
+        var labels = model.Labels;
+        if (labels.FirstOrDefault(string.IsNullOrEmpty) is not null)
+            throw new ModelFileException(model.Path, $"class {labels.ToList().FindIndex(string.IsNullOrEmpty)} has an empty label; PredictedLabel's key values must be non-empty.");
+        var repeated = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+            throw new ModelFileException(model.Path, $"the label '{repeated.Key}' names {repeated.Count()} classes; PredictedLabel's key values must be distinct.");
     }
 }

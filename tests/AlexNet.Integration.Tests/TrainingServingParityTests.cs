@@ -20,7 +20,7 @@ public sealed class TrainingServingParityTests
     public sealed class Prediction
     {
         public float[] Score { get; set; } = [];
-        public string PredictedLabel { get; set; } = "";
+        public uint PredictedLabel { get; set; }
     }
 
     // One class folder per photo, so the training side reads exactly these four files in a known order.

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 
 namespace AlexNet.MLNet.Tests.Classification;
 
-/// <summary>The columns the estimator adds: Score with slot names, PredictedLabel as text, optional fc7 Features.</summary>
+/// <summary>The columns the estimator adds: Score with slot names, PredictedLabel as a key over the classes, optional fc7 Features.</summary>
 [TestClass]
 public sealed class OutputColumnTests
 {
@@ -22,17 +22,38 @@ public sealed class OutputColumnTests
     }
 
     [TestMethod]
-    public void PredictedLabelIsTheTextLabelOfTheHighestScore()
+    public void PredictedLabelIsAKeyOverTheClassesWithTheLabelsAsKeyValuesInScoreOrder()
     {
         var ml = new MLContext(seed: 1);
         var data = Pipelines.PhotoPaths(ml);
         var output = Pipelines.Classify(ml, TestModels.Rgb).Fit(data).Transform(data);
-        Assert.AreEqual(TextDataViewType.Instance, output.Schema["PredictedLabel"].Type);
-        string[] labels = ["astronaut", "cat", "coffee", "rocket"];
+        var column = output.Schema["PredictedLabel"];
+        Assert.AreEqual(new KeyDataViewType(typeof(uint), 4), column.Type);
+        var keyValues = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetKeyValues(ref keyValues);
+        CollectionAssert.AreEqual(new[] { "astronaut", "cat", "coffee", "rocket" }, keyValues.DenseValues().Select(v => v.ToString()).ToArray());
         var rows = Pipelines.Rows<Prediction>(ml, output);
         foreach (var row in rows)
-            Assert.AreEqual(labels[Array.IndexOf(row.Score, row.Score.Max())], row.PredictedLabel);
+            Assert.AreEqual((uint)Array.IndexOf(row.Score, row.Score.Max()) + 1, row.PredictedLabel, "key k is Score's slot k − 1, the highest score");
         Assert.IsGreaterThan(1, rows.Select(r => r.PredictedLabel).Distinct().Count(), "labels vary across the photos");
+    }
+
+    [TestMethod]
+    public void MapKeyToValueTurnsThePredictedLabelIntoTheClassName()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = Pipelines.PhotoPaths(ml);
+        var output = Pipelines.Classify(ml, TestModels.Rgb).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel")).Fit(data).Transform(data);
+        Assert.AreEqual(TextDataViewType.Instance, output.Schema["PredictedLabel"].Type);
+        string[] labels = ["astronaut", "cat", "coffee", "rocket"];
+        foreach (var row in Pipelines.Rows<TextPrediction>(ml, output))
+            Assert.AreEqual(labels[Array.IndexOf(row.Score, row.Score.Max())], row.PredictedLabel);
+    }
+
+    public sealed class TextPrediction
+    {
+        public float[] Score { get; set; } = [];
+        public string PredictedLabel { get; set; } = "";
     }
 
     [TestMethod]

@@ -29,7 +29,7 @@ public sealed class PredictionEngineTests
         CollectionAssert.AreEqual(expected[path], prediction.Score);
         var (independent, _) = IndependentScores.TenCrop(TestModels.Rgb, path);
         Assert.IsLessThan(1e-4f, IndependentScores.MaxAbsDiff(independent, prediction.Score));
-        Assert.IsFalse(string.IsNullOrEmpty(prediction.PredictedLabel));
+        Assert.AreEqual((uint)Array.IndexOf(prediction.Score, prediction.Score.Max()) + 1, prediction.PredictedLabel, "key k is Score's slot k − 1");
     }
 
     [TestMethod]

@@ -13,13 +13,13 @@ public sealed class PathRow
 public sealed class Prediction
 {
     public float[] Score { get; set; } = [];
-    public string PredictedLabel { get; set; } = "";
+    public uint PredictedLabel { get; set; }
 }
 
 /// <summary>Outputs with the fc7 features.</summary>
 public sealed class PredictionWithFeatures
 {
     public float[] Score { get; set; } = [];
-    public string PredictedLabel { get; set; } = "";
+    public uint PredictedLabel { get; set; }
     public float[] Features { get; set; } = [];
 }

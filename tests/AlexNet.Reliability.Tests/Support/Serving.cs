@@ -13,7 +13,7 @@ public sealed class PathRow
 public sealed class Prediction
 {
     public float[] Score { get; set; } = [];
-    public string PredictedLabel { get; set; } = "";
+    public uint PredictedLabel { get; set; }
 }
 
 /// <summary>The test model fitted on the path column, as an app serving uploads builds it.</summary>
