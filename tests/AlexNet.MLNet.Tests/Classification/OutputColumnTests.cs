@@ -105,4 +105,18 @@ public sealed class OutputColumnTests
         Assert.AreEqual("small", transformer.Metadata.Preset);
         Assert.HasCount(4, transformer.Labels);
     }
+
+    [TestMethod]
+    public void CreatingTheEstimatorReadsTheModelFileOnce()
+    {
+        // Once for the checks and the serving graph alike: the file is parsed and its weights hashed a single time.
+        using var folder = new TempFolder();
+        var copy = folder.File("model.onnx");
+        File.Copy(TestModels.Rgb, copy);
+        var ml = new MLContext(seed: 1);
+
+        int opens = FileOpens.During(copy, () => ml.Transforms.ClassifyImagesWithAlexNet(copy, "ImagePath"));
+
+        Assert.AreEqual(1, opens);
+    }
 }

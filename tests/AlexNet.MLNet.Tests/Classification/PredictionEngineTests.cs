@@ -56,4 +56,39 @@ public sealed class PredictionEngineTests
         Assert.IsGreaterThan(1, pool.Created, "threads ran at the same time on separate engines");
         Assert.IsLessThanOrEqualTo(8, pool.Created);
     }
+
+    [TestMethod]
+    public void SixtyFourThreadsThroughAPoolOfEightKeepEightEnginesAndDisposeTheRest()
+    {
+        var (ml, model, expected) = Fitted();
+        var paths = expected.Keys.ToArray();
+        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model, capacity: 8);
+        var wrong = new System.Collections.Concurrent.ConcurrentBag<string>();
+        // Every thread holds its engine until all 64 hold one: 64 are created, whatever the scheduling.
+        using var holding = new Barrier(64);
+        var threads = Enumerable.Range(0, 64).Select(t => new Thread(() =>
+        {
+            var engine = pool.GetPredictionEngine();
+            holding.SignalAndWait();
+            var path = paths[t % paths.Length];
+            if (IndependentScores.MaxAbsDiff(expected[path], engine.Predict(new PathRow { ImagePath = path }).Score) > 1e-5f) wrong.Add($"thread {t}");
+            pool.ReturnPredictionEngine(engine);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.IsEmpty(wrong, string.Join("; ", wrong));
+        Assert.AreEqual(64, pool.Created);
+        Assert.AreEqual(56, pool.Disposed, "returned while eight were idle");
+        pool.Predict(new PathRow { ImagePath = paths[0] });
+        Assert.AreEqual(64, pool.Created, "an idle engine is reused");
+
+        pool.Dispose();
+
+        Assert.AreEqual(64, pool.Disposed, "the idle eight go with the pool");
+        Assert.ThrowsExactly<ObjectDisposedException>(() => pool.GetPredictionEngine());
+        using var after = ml.Model.CreatePredictionEngine<PathRow, Prediction>(model);
+        Assert.IsLessThanOrEqualTo(1e-5f, IndependentScores.MaxAbsDiff(expected[paths[0]], after.Predict(new PathRow { ImagePath = paths[0] }).Score),
+            "the pool never disposes the model");
+    }
 }

@@ -190,6 +190,46 @@ public sealed class EngineDisposalTests
         Assert.ThrowsExactly<ObjectDisposedException>(() => model.Transform(Pipelines.PhotoPaths(ml)));
     }
 
+    [TestMethod]
+    public void DisposingOneOfTwoTransformersFittedFromOneEstimatorLeavesTheOtherScoringIdentically()
+    {
+        // Both fits share the estimator's ONNX Runtime session and serving graph file.
+        var ml = new MLContext(seed: 1);
+        var estimator = Pipelines.ClassifyPaths(ml, TestModels.Rgb);
+        var first = (AlexNetTransformer)estimator.Fit(Pipelines.PhotoPaths(ml));
+        using var second = (AlexNetTransformer)estimator.Fit(Pipelines.PhotoPaths(ml));
+        var expected = Scores(ml, second);
+
+        first.Dispose();
+
+        AssertSameScores(expected, Scores(ml, second));
+        AssertSameScores(expected, Scores(ml, second.Chain));
+        using var engine = ml.Model.CreatePredictionEngine<PathRow, Prediction>(second);
+        AssertSameScores(expected, Scores(engine));
+    }
+
+    [TestMethod]
+    [DoNotParallelize] // counts files other tests create too
+    public void TheSharedSessionGoesWithTheLastTransformerAndALaterFitOpensANewOne()
+    {
+        var before = ServingGraphFiles();
+        var ml = new MLContext(seed: 1);
+        var estimator = Pipelines.ClassifyPaths(ml, TestModels.Rgb);
+        var first = (AlexNetTransformer)estimator.Fit(Pipelines.PhotoPaths(ml));
+        var second = (AlexNetTransformer)estimator.Fit(Pipelines.PhotoPaths(ml));
+        var shared = ServingGraphFiles().Except(before).ToArray();
+        Assert.HasCount(1, shared, "one graph file for both fits");
+        var expected = Scores(ml, first);
+
+        first.Dispose();
+        Assert.IsTrue(File.Exists(shared[0]), "the second transformer still holds it");
+        second.Dispose();
+        Assert.IsFalse(File.Exists(shared[0]), "released with the last transformer");
+
+        using var third = (AlexNetTransformer)estimator.Fit(Pipelines.PhotoPaths(ml));
+        AssertSameScores(expected, Scores(ml, third));
+    }
+
     // ML.NET's own behaviour, without AlexNet.MLNet: the stock route over the plain exported model.
 
     private static (MLContext Ml, ITransformer Model) FitStock()
