@@ -62,8 +62,9 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
 
     /// <summary>Fits the composed pipeline (nothing is learned; this checks the input schema).</summary>
     /// <param name="input">Data with the image or image-path column (and the label column when one is set).</param>
-    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or a key column names the model's
-    /// classes in another order than theirs (Evaluate would then compare different classes).</exception>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or, with no label column set and the
+    /// default score column, a key column named Label names the model's classes in another order than theirs (Evaluate's
+    /// defaults would then compare different classes).</exception>
     public AlexNetTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -193,21 +194,22 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         $"Column '{Options.LabelColumnName}' (AlexNetOptions.LabelColumnName) is not in the input (columns: {string.Join(", ", columns)}).",
         nameof(Options.LabelColumnName));
 
-    // A key column that names the model's classes in another order would pass Evaluate and compare key k with slot k − 1
-    // of another class: refuse it, and say how to have it re-keyed.
+    // Evaluate's defaults pair a "Label" column with "Score". A key "Label" that names the model's classes in another
+    // order would pass Evaluate and compare key k with slot k − 1 of another class: refuse it, and say how to re-key it.
+    // (Other key columns are left alone: a downstream trainer's label keys are its own business.)
     private void CheckKeyOrder(DataViewSchema schema)
     {
-        foreach (var column in schema.Where(c => !c.IsHidden && c.Name != Options.LabelColumnName && c.Type is KeyDataViewType))
-        {
-            if (KeyValues(column) is not { } values || !values.Any(v => Labels.Contains(v))) continue;
-            int k = Enumerable.Range(0, values.Length).FirstOrDefault(i => i >= Labels.Count || values[i] != Labels[i], -1);
-            if (k < 0) continue;
-            throw new ArgumentException(
-                $"Column '{column.Name}' is a key whose values name the model's classes in another order: its key {k + 1} is '{values[k]}', " +
-                $"but the model's class {k + 1} (Score slot {k}) is {(k < Labels.Count ? $"'{Labels[k]}'" : "absent")}. ML.NET's Evaluate would compare " +
-                $"them as the same class. Set AlexNetOptions.LabelColumnName = \"{column.Name}\" to have it re-keyed in the model's class order.",
-                nameof(schema));
-        }
+        const string evaluateLabel = "Label", evaluateScore = "Score";
+        if (Options.LabelColumnName is not null || Options.ScoreColumnName != evaluateScore) return;
+        if (schema.GetColumnOrNull(evaluateLabel) is not { Type: KeyDataViewType } column) return;
+        if (KeyValues(column) is not { } values || !values.Any(v => Labels.Contains(v))) return;
+        int k = Enumerable.Range(0, values.Length).FirstOrDefault(i => i >= Labels.Count || values[i] != Labels[i], -1);
+        if (k < 0) return;
+        throw new ArgumentException(
+            $"Column '{evaluateLabel}' is a key whose values name the model's classes in another order: its key {k + 1} is '{values[k]}', " +
+            $"but the model's class {k + 1} (Score slot {k}) is {(k < Labels.Count ? $"'{Labels[k]}'" : "absent")}. ML.NET's Evaluate would compare " +
+            $"them as the same class. Set AlexNetOptions.LabelColumnName = \"{evaluateLabel}\" to have it re-keyed in the model's class order.",
+            nameof(schema));
     }
 
     private static string[]? KeyValues(DataViewSchema.Column column)

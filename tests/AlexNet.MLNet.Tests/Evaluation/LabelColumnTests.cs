@@ -96,7 +96,7 @@ public sealed class LabelColumnTests
     }
 
     [TestMethod]
-    public void AKeyColumnNamingTheClassesInAnotherOrderIsRefusedWithoutLabelColumnName()
+    public void AKeyLabelNamingTheClassesInAnotherOrderIsRefusedWithoutLabelColumnName()
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Rows());
@@ -109,6 +109,19 @@ public sealed class LabelColumnTests
         StringAssert.Contains(e.Message, "key 1 is 'rocket'");
         StringAssert.Contains(e.Message, "class 1 (Score slot 0) is 'astronaut'");
         StringAssert.Contains(e.Message, "AlexNetOptions.LabelColumnName = \"Label\"");
+    }
+
+    [TestMethod]
+    public void AKeyColumnWithAnotherNameIsLeftToTheTrainerItFeeds()
+    {
+        // Transfer learning (samples/PipelineComposition): a downstream trainer learns in its own label's key order.
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        var keyed = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label").Fit(data).Transform(data);
+
+        using var model = ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb, nameof(LabelledPhoto.ImagePath)).Fit(keyed);
+
+        CollectionAssert.AreEqual(new[] { "rocket", "coffee", "astronaut", "cat" }, KeyValues(model.Transform(keyed).Schema["LabelKey"]));
     }
 
     [TestMethod]
