@@ -27,7 +27,9 @@ public sealed class PooledPredictionEngine<TData, TPrediction> : IDisposable
     /// <param name="mlContext">The context the model belongs to.</param>
     /// <param name="model">A fitted or loaded model.</param>
     /// <param name="capacity">Idle engines kept; ObjectPool's default (twice the processor count) when null.</param>
-    public PooledPredictionEngine(MLContext mlContext, ITransformer model, int? capacity = null)
+    /// <param name="inputSchema">The input row's schema when its attributes do not tell it all (<c>ImageInput.Schema()</c> for
+    /// images of any size), as <c>PredictionEngineOptions.InputSchemaDefinition</c>.</param>
+    public PooledPredictionEngine(MLContext mlContext, ITransformer model, int? capacity = null, SchemaDefinition? inputSchema = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
@@ -39,7 +41,7 @@ public sealed class PooledPredictionEngine<TData, TPrediction> : IDisposable
         }
         Capacity = provider.MaximumRetained;
         // For a disposable T the provider makes a pool that disposes what it cannot keep, and what it keeps when disposed.
-        _pool = provider.Create(new EnginePolicy(this, mlContext, model));
+        _pool = provider.Create(new EnginePolicy(this, mlContext, model, inputSchema));
     }
 
     /// <summary>The most idle engines kept.</summary>
@@ -73,14 +75,15 @@ public sealed class PooledPredictionEngine<TData, TPrediction> : IDisposable
     /// <summary>Disposes the idle engines; engines still taken are disposed when they come back. The model is not disposed.</summary>
     public void Dispose() => (_pool as IDisposable)?.Dispose();
 
-    private sealed class EnginePolicy(PooledPredictionEngine<TData, TPrediction> owner, MLContext ml, ITransformer model)
+    private sealed class EnginePolicy(PooledPredictionEngine<TData, TPrediction> owner, MLContext ml, ITransformer model, SchemaDefinition? inputSchema)
         : PooledObjectPolicy<PredictionEngine<TData, TPrediction>>
     {
         public override PredictionEngine<TData, TPrediction> Create()
         {
             Interlocked.Increment(ref owner._created);
             // The engine owns only a view of the model, so its Dispose is counted and the model itself stays up.
-            return ml.Model.CreatePredictionEngine<TData, TPrediction>(new SharedModel(model, () => Interlocked.Increment(ref owner._disposed)));
+            var view = new SharedModel(model, () => Interlocked.Increment(ref owner._disposed));
+            return ml.Model.CreatePredictionEngine<TData, TPrediction>(view, new PredictionEngineOptions { InputSchemaDefinition = inputSchema });
         }
 
         public override bool Return(PredictionEngine<TData, TPrediction> engine) => true;

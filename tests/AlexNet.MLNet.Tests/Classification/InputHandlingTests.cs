@@ -52,6 +52,23 @@ public sealed class InputHandlingTests
     }
 
     [TestMethod]
+    [DataRow("alpha.png")]
+    [DataRow("palette.png")]
+    [DataRow("gray16.png")]
+    [DataRow("gray.jpg")]
+    public void BytesDecodedOnceInMemoryScoreExactlyAsTheSameFileByPath(string name)
+    {
+        // ImageInput.Decode: one decode of the bytes, the pixels handed to MLImage as they are (the WebApp's route).
+        string path = _folder!.File(name);
+        var ml = new MLContext(seed: 1);
+        using var image = ImageInput.Decode(File.ReadAllBytes(path), name);
+        var data = ml.Data.LoadFromEnumerable(new[] { new ImageInput { Image = image } }, ImageInput.Schema());
+        var inMemory = Pipelines.Rows<Prediction>(ml, ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb).Fit(data).Transform(data))[0].Score;
+
+        CollectionAssert.AreEqual(MlNetScore(path, TestModels.Rgb), inMemory);
+    }
+
+    [TestMethod]
     public void GrayModelClassifiesGrayAndColourImagesFromTheRedPlane()
     {
         foreach (var path in new[] { _folder!.File("gray.jpg"), TestPhotos.Path("coffee.png") })
