@@ -1,4 +1,4 @@
-using AlexNet.MLNet;
+using AlexNet.MLNet.Images;
 using AlexNet.MLNet.Serving;
 using AlexNet.Onnx.Imaging;
 using Microsoft.ML;
@@ -6,15 +6,16 @@ using Microsoft.ML;
 namespace AlexNet.Samples.WebApp;
 
 /// <summary>
-/// The app's one model: an AlexNet ten-crop pipeline over a column of image paths, shared by every request through a
-/// pool of prediction engines (a <c>PredictionEngine</c> is not thread-safe). Uploaded bytes are decoded first, so a
-/// corrupt upload is answered with the decoder's reason before ML.NET sees it. Dispose it at shutdown: that releases
-/// the ONNX Runtime session and deletes the copy of the serving graph ML.NET keeps in the temp folder.
+/// The app's one model: an AlexNet ten-crop pipeline over in-memory images, shared by every request through a bounded
+/// pool of prediction engines (a <c>PredictionEngine</c> is not thread-safe). An upload is decoded once, in memory
+/// (<see cref="ImageInput.Decode"/>: a corrupt upload is answered with the decoder's reason, naming it), and the
+/// decoded image goes straight into the pipeline. Dispose it at shutdown: that releases the engines, the ONNX Runtime
+/// session and the serving graph's temp file.
 /// </summary>
 public sealed class ImageClassifier : IDisposable
 {
-    private readonly PooledPredictionEngine<PathRow, ScoreRow> _pool;
-    private readonly AlexNetTransformer _model;
+    private readonly PooledPredictionEngine<ImageInput, ScoreRow> _pool;
+    private readonly ITransformer _model;
 
     /// <summary>Class labels in score order.</summary>
     public IReadOnlyList<string> Labels { get; }
@@ -24,20 +25,25 @@ public sealed class ImageClassifier : IDisposable
 
     /// <summary>Loads the model and builds the pipeline.</summary>
     /// <param name="modelPath">A model.onnx exported by AlexNet.Training.</param>
-    /// <exception cref="AlexNet.Onnx.ModelFileException">The file is missing or not an AlexNet model.</exception>
+    /// <exception cref="AlexNet.Onnx.ModelFileException">The file is missing, damaged or not an AlexNet model.</exception>
     public ImageClassifier(string modelPath)
     {
         var ml = new MLContext();
-        var estimator = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(PathRow.ImagePath));
-        var empty = ml.Data.LoadFromEnumerable(Array.Empty<PathRow>());
-        _model = estimator.Fit(empty);
-        _pool = new PooledPredictionEngine<PathRow, ScoreRow>(ml, _model);
+        var estimator = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageInput.Image));
+        // PredictedLabel is a key over the classes, as after any ML.NET trainer; MapKeyToValue gives the class name.
+        var pipeline = estimator.Append(ml.Transforms.Conversion.MapKeyToValue(nameof(ScoreRow.PredictedLabel)));
+        _model = pipeline.Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>(), ImageInput.Schema()));
+        _pool = new PooledPredictionEngine<ImageInput, ScoreRow>(ml, _model, inputSchema: ImageInput.Schema());
         Labels = estimator.Labels;
-        ModelPath = Path.GetFullPath(modelPath);
+        ModelPath = estimator.Model.Path;
     }
 
-    /// <summary>Releases the model's ONNX Runtime session (the pool's engines do not own it).</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>Disposes the pool's engines and the model (its ONNX Runtime session and temp file).</summary>
+    public void Dispose()
+    {
+        _pool.Dispose();
+        (_model as IDisposable)?.Dispose();
+    }
 
     /// <summary>Classifies one encoded image.</summary>
     /// <param name="encoded">The uploaded file's bytes (JPEG, PNG, …).</param>
@@ -46,27 +52,10 @@ public sealed class ImageClassifier : IDisposable
     /// <exception cref="ImageDecodeException">Empty, truncated, corrupt, too large or not an image.</exception>
     public Classification Classify(byte[] encoded, string name, int top)
     {
-        ImageDecoder.Decode(encoded, name).Dispose();
-        // The pipeline reads image paths, so the checked bytes go through a private temporary file.
-        var temp = Path.Combine(Path.GetTempPath(), $"alexnet-upload-{Guid.NewGuid():N}");
-        try
-        {
-            File.WriteAllBytes(temp, encoded);
-            var p = _pool.Predict(new PathRow { ImagePath = temp });
-            var scores = Labels.Select((label, i) => new LabelScore(label, p.Score[i])).ToArray();
-            return new Classification(p.PredictedLabel, scores.OrderByDescending(s => s.Score).Take(top).ToArray(), scores);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
-    /// <summary>Input row.</summary>
-    public sealed class PathRow
-    {
-        /// <summary>Path of the image file.</summary>
-        public string ImagePath { get; set; } = "";
+        using var image = ImageInput.Decode(encoded, name);
+        var p = _pool.Predict(new ImageInput { Image = image });
+        var scores = Labels.Select((label, i) => new LabelScore(label, p.Score[i])).ToArray();
+        return new Classification(p.PredictedLabel, scores.OrderByDescending(s => s.Score).Take(top).ToArray(), scores);
     }
 
     /// <summary>Output row.</summary>

@@ -1,11 +1,13 @@
+using System.Globalization;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Samples.WebApp;
 
 // dotnet run --project samples/WebApp -- --model runs/quickstart/model.onnx --urls http://127.0.0.1:5080
+// (WebApp.csproj runs the app in the folder `dotnet run` was started from, so a relative --model means what it says.)
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
-var modelPath = builder.Configuration["model"] ?? "runs/quickstart/model.onnx";
+var modelPath = Path.GetFullPath(builder.Configuration["model"] ?? "runs/quickstart/model.onnx");
 
 ImageClassifier classifier;
 try
@@ -14,45 +16,65 @@ try
 }
 catch (ModelFileException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}\nTrain and export one first (dotnet run --project samples/QuickStart), or pass --model <model.onnx>.");
+    Console.Error.WriteLine($"error: {e.Message}");
+    if (!File.Exists(e.FilePath))
+        Console.Error.WriteLine("Train and export one first (dotnet run --project samples/QuickStart), or pass --model <model.onnx>.");
     return 1;
 }
 builder.Services.AddSingleton(classifier);
 
 var app = builder.Build();
-app.MapGet("/", (ImageClassifier c) => Results.Ok(new { model = c.ModelPath, labels = c.Labels }));
+app.MapGet("/", () => Results.Content(Page.Html, "text/html; charset=utf-8"));
+app.MapGet("/model", (ImageClassifier c) => Results.Ok(new { model = c.ModelPath, labels = c.Labels }));
 
 // An image as multipart/form-data (any file field) or as the raw request body; ?top=k lists the k best classes.
-app.MapPost("/classify", async (HttpRequest request, ImageClassifier c, int? top) =>
+app.MapPost("/classify", async (HttpRequest request, ImageClassifier c) =>
 {
+    // Read by hand: a bound int? answers "?top=abc" with an empty 400.
+    int top = Math.Min(5, c.Labels.Count);
+    if (request.Query.TryGetValue("top", out var topText))
+    {
+        if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > c.Labels.Count)
+            return Error($"top must be a whole number from 1 to {c.Labels.Count} (the model's classes); got '{topText}'.");
+    }
+
     byte[] bytes;
     string name;
-    if (request.HasFormContentType)
+    try
     {
-        var form = await request.ReadFormAsync();
-        var file = form.Files.FirstOrDefault();
-        if (file == null) return Results.BadRequest(new { error = "The form holds no file; send the image as a file field or as the raw body." });
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer);
-        (bytes, name) = (buffer.ToArray(), string.IsNullOrEmpty(file.FileName) ? file.Name : file.FileName);
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            var file = form.Files.FirstOrDefault();
+            if (file == null) return Error("The form holds no file; send the image as a file field or as the raw body.");
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer);
+            (bytes, name) = (buffer.ToArray(), string.IsNullOrEmpty(file.FileName) ? file.Name : file.FileName);
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            (bytes, name) = (buffer.ToArray(), "request body");
+        }
     }
-    else
+    catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        (bytes, name) = (buffer.ToArray(), "request body");
+        return Error($"The upload could not be read: {e.Message}");
     }
     try
     {
-        return Results.Ok(c.Classify(bytes, name, Math.Clamp(top ?? 5, 1, c.Labels.Count)));
+        return Results.Ok(c.Classify(bytes, name, top));
     }
     catch (ImageDecodeException e)
     {
-        return Results.BadRequest(new { error = $"{e.Path} is not a usable image: {e.Reason}" });
+        return Error($"{e.Path} is not a usable image: {e.Reason}");
     }
 }).DisableAntiforgery();
 
 Console.WriteLine($"serving {classifier.ModelPath} ({classifier.Labels.Count} classes)");
 app.Run();
-classifier.Dispose(); // a registered instance is not disposed by the host; this deletes ML.NET's temp copy of the graph
+classifier.Dispose(); // a registered instance is not disposed by the host; this deletes the serving graph's temp file
 return 0;
+
+static IResult Error(string message) => Results.BadRequest(new { error = message });

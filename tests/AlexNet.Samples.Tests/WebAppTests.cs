@@ -1,54 +1,20 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace AlexNet.Samples.Tests;
 
-/// <summary>Starts the WebApp sample as a child process on a free loopback port and talks HTTP to it.</summary>
+/// <summary>The WebApp sample over HTTP: one server for the class, started on the QuickStart run's model.</summary>
 [TestClass]
 public sealed class WebAppTests
 {
-    private static Process? server;
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private static string[] labels = [];
+    private static WebAppProcess? server;
+    private static HttpClient Http => server!.Http;
 
     [ClassInitialize]
-    public static void Start(TestContext _)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        Http.BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = QuickStartRun.Folder };
-        foreach (var a in new[] { WebAppDll(), "--urls", Http.BaseAddress.ToString().TrimEnd('/'), "--model", QuickStartRun.Result.OnnxModel })
-            info.ArgumentList.Add(a);
-        server = Process.Start(info)!;
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, _) => { };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            if (server.HasExited) Assert.Fail($"WebApp exited with code {server.ExitCode} before answering.");
-            try
-            {
-                var info0 = JsonDocument.Parse(Http.GetStringAsync("/").Result).RootElement;
-                labels = info0.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!).ToArray();
-                return;
-            }
-            catch (AggregateException) when (DateTime.UtcNow < deadline) { Thread.Sleep(250); }
-        }
-    }
+    public static void Start(TestContext _) => server = WebAppProcess.Start(QuickStartRun.Result.OnnxModel, QuickStartRun.Folder);
 
     [ClassCleanup]
-    public static void Stop()
-    {
-        if (server is { HasExited: false }) { server.Kill(entireProcessTree: true); server.WaitForExit(10_000); }
-        server?.Dispose();
-    }
+    public static void Stop() => server?.Dispose();
 
     [TestMethod]
     [DataRow("chelsea.png")]
@@ -72,11 +38,57 @@ public sealed class WebAppTests
     public void Truncated_jpeg_is_a_400_that_names_the_upload_and_says_it_is_truncated()
     {
         using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(TestPhotos.Path("truncated.jpg"))), "image", "truncated.jpg" } };
-        var response = Http.PostAsync("/classify", form).Result;
-        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = JsonDocument.Parse(response.Content.ReadAsStringAsync().Result).RootElement.GetProperty("error").GetString()!;
+        var error = BadRequest(Http.PostAsync("/classify", form).Result);
         StringAssert.Contains(error, "truncated.jpg");
         StringAssert.Contains(error, "truncated:");
+    }
+
+    [TestMethod]
+    [DataRow("abc")]
+    [DataRow("-5")]
+    [DataRow("0")]
+    [DataRow("11")]
+    [DataRow("2.5")]
+    public void A_top_that_is_not_a_class_count_is_a_400_that_says_what_top_takes(string top)
+    {
+        using var body = new ByteArrayContent(File.ReadAllBytes(TestPhotos.Path("coffee.png")));
+        body.Headers.ContentType = new("application/octet-stream");
+        var error = BadRequest(Http.PostAsync($"/classify?top={top}", body).Result);
+        Assert.AreEqual($"top must be a whole number from 1 to 10 (the model's classes); got '{top}'.", error);
+    }
+
+    [TestMethod]
+    public void A_form_without_a_file_is_a_400_that_says_so()
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("cat"), "caption" } };
+        StringAssert.StartsWith(BadRequest(Http.PostAsync("/classify", form).Result), "The form holds no file");
+    }
+
+    [TestMethod]
+    public void An_empty_body_is_a_400_that_says_it_is_empty()
+    {
+        using var body = new ByteArrayContent([]);
+        body.Headers.ContentType = new("application/octet-stream");
+        StringAssert.Contains(BadRequest(Http.PostAsync("/classify", body).Result), "request body is not a usable image: the file is empty");
+    }
+
+    [TestMethod]
+    public void The_page_at_the_root_is_html_that_posts_to_classify()
+    {
+        var response = Http.GetAsync("/").Result;
+        Assert.AreEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.AreEqual("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = response.Content.ReadAsStringAsync().Result;
+        StringAssert.Contains(html, "<input id=\"file\" type=\"file\"");
+        StringAssert.Contains(html, "/classify?top=");
+    }
+
+    internal static string BadRequest(HttpResponseMessage response)
+    {
+        var text = response.Content.ReadAsStringAsync().Result;
+        Assert.AreEqual(HttpStatusCode.BadRequest, response.StatusCode, text);
+        Assert.IsFalse(string.IsNullOrWhiteSpace(text), "a 400 says what is wrong");
+        return JsonDocument.Parse(text).RootElement.GetProperty("error").GetString()!;
     }
 
     private static void CheckAnswer(HttpResponseMessage response, int top)
@@ -85,24 +97,13 @@ public sealed class WebAppTests
         Assert.AreEqual(HttpStatusCode.OK, response.StatusCode, text);
         var json = JsonDocument.Parse(text).RootElement;
         var label = json.GetProperty("label").GetString();
-        CollectionAssert.Contains(labels, label);
+        CollectionAssert.Contains(server!.Labels, label);
         var scores = json.GetProperty("scores").EnumerateArray().Select(s => (Label: s.GetProperty("label").GetString(), Score: s.GetProperty("score").GetDouble())).ToArray();
-        CollectionAssert.AreEqual(labels, scores.Select(s => s.Label).ToArray());
+        CollectionAssert.AreEqual(server.Labels, scores.Select(s => s.Label).ToArray());
         Assert.AreEqual(1.0, scores.Sum(s => s.Score), 1e-4);
         var best = json.GetProperty("top").EnumerateArray().Select(s => s.GetProperty("score").GetDouble()).ToArray();
         Assert.HasCount(top, best);
         Assert.AreEqual(scores.Max(s => s.Score), best[0], 1e-7);
         Assert.AreEqual(label, scores.MaxBy(s => s.Score).Label);
-    }
-
-    private static string WebAppDll()
-    {
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        var dll = Path.Combine(RepositoryFiles.Root, "samples", "WebApp", "bin", configuration, "net10.0", "WebApp.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build samples/WebApp first: {dll} is missing.", dll);
     }
 }
