@@ -5,6 +5,7 @@ using AlexNet.Training.Reporting;
 using AlexNet.Training.Data;
 using AlexNet.Training.Training;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace AlexNet.Samples.QuickStart;
 
@@ -45,22 +46,34 @@ public static class MainJob
         ConvKernelGrid.Write(kernels, trainer.Model, KernelNormalisation.PerKernel);
         output.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F0} s; TorchSharp ten-crop test error {trained.Test?.TenCrop?.Top1Error:P2}.");
 
-        // 2. The exported file in an ML.NET pipeline: ten-crop lives inside the generated serving graph.
+        // 2. The exported file in an ML.NET pipeline: ten-crop lives inside the generated serving graph. The label column is
+        //    mapped to the model's class keys, so ML.NET's own evaluator compares each row's label with the right Score slot.
         var ml = new MLContext(seed: o.Seed);
         var rows = FashionMnistTestSet.Load(folder, o.EvalLimit);
         try
         {
             var test = ml.Data.LoadFromEnumerable(rows);
+            var evaluation = new AlexNetOptions { LabelColumnName = nameof(FashionImage.Label) };
+            MulticlassClassificationMetrics metrics;
+            IReadOnlyList<string> classes;
             // Disposing the transformer (and the engine, which owns the reloaded chain) deletes ML.NET's temp copy of the graph.
-            using var model = ml.Transforms.ClassifyImagesWithAlexNet(onnx, nameof(FashionImage.Image)).Fit(test);
-            var scored = ml.Data.CreateEnumerable<ScoredRow>(model.Transform(test), reuseRowObject: false);
-            int correct = scored.Count(r => r.PredictedLabel == r.Label);
+            using (var scorer = ml.Transforms.ClassifyImagesWithAlexNet(onnx, nameof(FashionImage.Image), evaluation).Fit(test))
+            {
+                metrics = ml.MulticlassClassification.Evaluate(scorer.Transform(test));
+                classes = scorer.Labels;
+            }
+            int correct = (int)Math.Round(metrics.MicroAccuracy * rows.Count);
             output.WriteLine($"Test accuracy through ML.NET (ten-crop, first {rows.Count:N0} Fashion-MNIST test images): " +
-                             $"{(double)correct / rows.Count:P2} ({correct:N0}/{rows.Count:N0} correct)");
+                             $"{metrics.MicroAccuracy:P2} ({correct:N0}/{rows.Count:N0} correct)");
+            output.WriteLine($"ML.NET's Evaluate: micro-accuracy {metrics.MicroAccuracy:P2}, macro-accuracy {metrics.MacroAccuracy:P2}, log-loss {metrics.LogLoss:F4}");
+            output.WriteLine(PerClassTable(metrics, classes));
 
-            // 3. Save the pipeline (the ONNX bytes go inside), reload it, and predict through a PredictionEngine.
+            // 3. Save the serving pipeline (the ONNX bytes go inside; no label column needed), reload it, and predict through a
+            //    PredictionEngine. MapKeyToValue turns the PredictedLabel key into the class name, as after any ML.NET trainer.
             var zip = Path.Combine(o.RunDir, MlNetModelFile);
-            SaveAtomically(ml, model, test.Schema, zip);
+            using (var model = ml.Transforms.ClassifyImagesWithAlexNet(onnx, nameof(FashionImage.Image))
+                       .Append(ml.Transforms.Conversion.MapKeyToValue(nameof(FashionPrediction.PredictedLabel))).Fit(test))
+                SaveAtomically(ml, model, test.Schema, zip);
             var reloaded = ml.Model.Load(zip, out _);
             using var engine = ml.Model.CreatePredictionEngine<FashionImage, FashionPrediction>(reloaded);
             output.WriteLine("Predictions from the reloaded zip:");
@@ -102,9 +115,14 @@ public static class MainJob
         }
     }
 
-    private sealed class ScoredRow
+    // One row per class: ML.NET's per-class figures, in the model's class order (Score's slots).
+    private static string PerClassTable(MulticlassClassificationMetrics metrics, IReadOnlyList<string> classes)
     {
-        public string Label { get; set; } = "";
-        public string PredictedLabel { get; set; } = "";
+        var m = metrics.ConfusionMatrix;
+        var table = new System.Text.StringBuilder($"  {"class",-12} {"recall",7} {"precision",9} {"log-loss",8} {"images",6}");
+        for (int k = 0; k < m.NumberOfClasses; k++)
+            table.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"\n  {classes[k],-12} {m.PerClassRecall[k],7:P1} {m.PerClassPrecision[k],9:P1} {metrics.PerClassLogLoss[k],8:F4} {m.Counts[k].Sum(),6:F0}");
+        return table.ToString();
     }
 }

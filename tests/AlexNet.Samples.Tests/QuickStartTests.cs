@@ -5,6 +5,7 @@ using AlexNet.Samples.QuickStart;
 using AlexNet.Training.Data;
 using AlexNet.Training.Reporting;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace AlexNet.Samples.Tests;
 
@@ -49,7 +50,7 @@ public sealed class QuickStartTests
         var model = ml.Model.Load(QuickStartRun.Result.MlNetModel, out _);
         var rows = FashionMnistTestSet.Load(FashionMnist.FindVendoredFolder()!, total);
         using var engine = ml.Model.CreatePredictionEngine<FashionImage, FashionPrediction>(model);
-        int recount = rows.Count(r => engine.Predict(r).PredictedLabel == r.Label);
+        int recount = rows.Count(r => engine.Predict(r).PredictedLabel == r.Label); // the zip maps the key back to the class name
         foreach (var r in rows) r.Image?.Dispose();
         Assert.AreEqual(correct, recount);
     }
@@ -61,5 +62,65 @@ public sealed class QuickStartTests
         Assert.IsNotNull(r.TorchSharpTenCropError);
         // Same crops, same weights, two engines: at most one image may flip on a near-tie.
         Assert.AreEqual(1 - r.TorchSharpTenCropError.Value, r.Accuracy, 1.0 / r.TestImages + 1e-9);
+    }
+
+    [TestMethod]
+    public void Evaluate_figures_it_prints_equal_a_hand_count_with_the_saved_zip()
+    {
+        var m = Regex.Match(QuickStartRun.Output, @"ML\.NET's Evaluate: micro-accuracy ([\d.]+) %, macro-accuracy ([\d.]+) %, log-loss ([\d.]+)");
+        Assert.IsTrue(m.Success, QuickStartRun.Output);
+        var rows = FashionMnistTestSet.Load(FashionMnist.FindVendoredFolder()!, QuickStartRun.TestImages);
+        var ml = new MLContext();
+        using var engine = ml.Model.CreatePredictionEngine<FashionImage, FashionPrediction>(ml.Model.Load(QuickStartRun.Result.MlNetModel, out _));
+        var scores = rows.Select(r => engine.Predict(r).Score).ToArray();
+        var truth = rows.Select(r => FashionMnist.ClassNames.ToList().IndexOf(r.Label)).ToArray();
+        foreach (var r in rows) r.Image?.Dispose();
+
+        var (micro, macro, logLoss) = HandCount(scores, truth);
+
+        Assert.AreEqual(100 * micro, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), 0.005 + 1e-9);
+        Assert.AreEqual(100 * macro, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), 0.005 + 1e-9);
+        Assert.AreEqual(logLoss, double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), 0.00005 + 1e-9);
+        foreach (var name in FashionMnist.ClassNames)
+            StringAssert.Matches(QuickStartRun.Output, new Regex($@"\n  {Regex.Escape(name)} +[\d.]+ % +[\d.]+ % +[\d.]+ +\d+"), $"the per-class table has no row for {name}");
+    }
+
+    [TestMethod]
+    public void Evaluate_on_labels_that_first_appear_out_of_class_order_equals_the_hand_count()
+    {
+        // The case users hit: Fashion-MNIST's test labels first appear as Ankle boot, Pullover, Trouser, …
+        var rows = FashionMnistTestSet.Load(FashionMnist.FindVendoredFolder()!, QuickStartRun.TestImages);
+        try
+        {
+            var firstAppearance = rows.Select(r => r.Label).Distinct().ToArray();
+            CollectionAssert.AreNotEqual(FashionMnist.ClassNames.Where(firstAppearance.Contains).ToArray(), firstAppearance);
+            var ml = new MLContext();
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var options = new AlexNet.MLNet.AlexNetOptions { LabelColumnName = nameof(FashionImage.Label) };
+            using var model = ml.Transforms.ClassifyImagesWithAlexNet(QuickStartRun.Result.OnnxModel, nameof(FashionImage.Image), options).Fit(data);
+            var scored = model.Transform(data);
+
+            var metrics = ml.MulticlassClassification.Evaluate(scored);
+
+            var (micro, macro, logLoss) = HandCount(scored.GetColumn<float[]>("Score").ToArray(), rows.Select(r => FashionMnist.ClassNames.ToList().IndexOf(r.Label)).ToArray());
+            Assert.AreEqual(micro, metrics.MicroAccuracy, 1e-12);
+            Assert.AreEqual(macro, metrics.MacroAccuracy, 1e-12);
+            Assert.AreEqual(logLoss, metrics.LogLoss, 1e-9);
+            Assert.IsGreaterThan(0.3, micro, "a trained model, so a wrong key order would not pass unnoticed");
+        }
+        finally
+        {
+            foreach (var r in rows) r.Image?.Dispose();
+        }
+    }
+
+    // ML.NET's definitions: highest score (first on ties) against the truth; per-class accuracy averaged over the classes
+    // present; −ln p(true class) with p clamped to at least 1e-15.
+    private static (double Micro, double Macro, double LogLoss) HandCount(float[][] scores, int[] truth)
+    {
+        var hits = truth.Select((t, i) => Array.IndexOf(scores[i], scores[i].Max()) == t).ToArray();
+        double macro = truth.Distinct().Average(c => Enumerable.Range(0, truth.Length).Where(i => truth[i] == c).Average(i => hits[i] ? 1.0 : 0.0));
+        double logLoss = truth.Select((t, i) => -Math.Log(Math.Min(1, Math.Max(1e-15, scores[i][t])))).Average();
+        return (hits.Average(h => h ? 1.0 : 0.0), macro, logLoss);
     }
 }
