@@ -3,12 +3,12 @@ using AlexNet.Onnx.Diagnostics;
 using AlexNet.Samples.GpuCheck;
 using Microsoft.ML.OnnxRuntime;
 
-// GpuCheck [model.onnx] [--devices cpu,0,1] [--images N] [--preset paper|small] [--tolerance T]
+// GpuCheck [model.onnx] [--devices cpu,0,1] [--images N] [--batch B] [--preset paper|small] [--tolerance T]
 // Exit codes: 0 every device ran and agreed with the CPU; 1 the CPU run failed; 2 usage;
 // 3 a CUDA device could not run the model; 4 a CUDA device's scores differ from the CPU's by more than T.
 string? model = null;
 string? devicesText = null, preset = "paper";
-int count = 32;
+int count = 32, batch = 32;
 float tolerance = 1e-3f;
 try
 {
@@ -19,16 +19,18 @@ try
         {
             case "--devices": devicesText = Next(); break;
             case "--images": count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+            case "--batch": batch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--preset": preset = Next(); break;
             case "--tolerance": tolerance = float.Parse(Next(), CultureInfo.InvariantCulture); break;
             case "--help" or "-h":
-                Console.WriteLine("usage: GpuCheck [model.onnx] [--devices cpu,0,1] [--images 32] [--preset paper|small] [--tolerance 0.001]");
+                Console.WriteLine("usage: GpuCheck [model.onnx] [--devices cpu,0,1] [--images 32] [--batch 32] [--preset paper|small] [--tolerance 0.001]");
                 return 0;
             case var a when a.StartsWith("--", StringComparison.Ordinal): throw new FormatException($"unknown flag {a}");
             default: model = args[i]; break;
         }
     }
     if (count < 1) throw new FormatException("--images must be at least 1");
+    if (batch < 2) throw new FormatException("--batch must be at least 2 (the row-by-row route is always measured)");
     if (preset is not ("paper" or "small")) throw new FormatException("--preset: use paper or small");
 }
 catch (FormatException e)
@@ -60,36 +62,44 @@ try
     }
     Console.WriteLine($"GpuCheck: the ML.NET ten-crop pipeline (ClassifyImagesWithAlexNet) on ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
     Console.WriteLine($"model:   {model} ({what})");
-    Console.WriteLine($"images:  {count} synthetic 320x240 colour images, ten crops each");
+    Console.WriteLine($"images:  {count} synthetic 320x240 colour images, ten crops each; row by row and in batches of {batch}");
     Console.WriteLine($"driver:  {(gpus.DriverVersion is { } v ? $"NVIDIA {v}, " + string.Join(", ", gpus.Gpus.Select(g => $"{g.Index}: {g.Name}")) : "no NVIDIA driver loaded")}");
     Console.WriteLine();
 
     var images = SyntheticImages.Make(count);
-    var results = devices.Select(d => TenCropRun.Run(model, images, d)).ToList();
+    // Each device row by row, then, where that ran, in batches; the CPU's row-by-row scores are the reference.
+    var results = new List<DeviceResult>();
+    foreach (var d in devices)
+    {
+        var rowByRow = TenCropRun.Run(model, images, d, batchSize: 1);
+        results.Add(rowByRow);
+        if (rowByRow.Ok) results.Add(TenCropRun.Run(model, images, d, batch));
+    }
     var cpu = results[0];
 
-    Console.WriteLine($"{"device",-8}  {"result",-7}  {"images/s",8}  max |score - cpu score|");
+    Console.WriteLine($"{"device",-8}  {"route",-12}  {"result",-7}  {"images/s",8}  max |score - cpu row-by-row score|");
     int exit = 0;
     foreach (var r in results)
     {
         if (!r.Ok)
         {
-            Console.WriteLine($"{r.Device,-8}  {"FAILED",-7}  {"-",8}  {r.Problem}");
-            if (r.Remedy is not null) Console.WriteLine($"{"",-8}  {"",-7}  {"",8}  fix: {r.Remedy}");
+            Console.WriteLine($"{r.Device,-8}  {r.Route,-12}  {"FAILED",-7}  {"-",8}  {r.Problem}");
+            if (r.Remedy is not null) Console.WriteLine($"{"",-8}  {"",-12}  {"",-7}  {"",8}  fix: {r.Remedy}");
             exit = Math.Max(exit, r.Device == "cpu" ? 1 : 3);
             continue;
         }
         string diff = "(reference)";
-        if (r != cpu && cpu.Ok)
+        if (!ReferenceEquals(r, cpu) && cpu.Ok)
         {
             float max = r.Scores.Zip(cpu.Scores, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
             diff = max.ToString("0.0e+0", CultureInfo.InvariantCulture) + (max <= tolerance ? " (agrees)" : $" (DIFFERS: over {tolerance.ToString(CultureInfo.InvariantCulture)})");
             if (max > tolerance && exit == 0) exit = 4;
         }
-        Console.WriteLine($"{r.Device,-8}  {"ok",-7}  {r.ImagesPerSecond,8:F1}  {diff}");
+        Console.WriteLine($"{r.Device,-8}  {r.Route,-12}  {"ok",-7}  {r.ImagesPerSecond,8:F1}  {diff}");
     }
     Console.WriteLine();
-    int cudaOk = results.Count(r => r.Ok && r.Device != "cpu"), cudaAll = results.Count - 1;
+    var cudaDevices = results.Where(r => r.Device != "cpu").GroupBy(r => r.Device).ToList();
+    int cudaOk = cudaDevices.Count(g => g.All(r => r.Ok)), cudaAll = cudaDevices.Count;
     Console.WriteLine(exit switch
     {
         0 => $"OK: the CPU and {cudaOk} CUDA device(s) ran the model and agree.",

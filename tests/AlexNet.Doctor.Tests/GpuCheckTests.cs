@@ -35,7 +35,8 @@ public sealed class GpuCheckTests
         var (code, output) = PublishedGpuCheck.Run("--preset", "small", "--images", "3", "--devices", "cpu");
 
         Assert.AreEqual(0, code, output);
-        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"cpu\s+ok\s+\d+\.\d\s+\(reference\)"));
+        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"cpu\s+row by row\s+ok\s+\d+\.\d\s+\(reference\)"));
+        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"cpu\s+batch of 32\s+ok\s+\d+\.\d\s+\d\.\de[-+]\d+ \(agrees\)"));
         StringAssert.Contains(output, "OK: the CPU and 0 CUDA device(s) ran the model and agree.");
     }
 
@@ -46,7 +47,7 @@ public sealed class GpuCheckTests
         if (code == 0) Assert.Inconclusive("CUDA works here; the failure report needs a machine without it.");
 
         Assert.AreEqual(3, code, output);
-        StringAssert.Contains(output, "cuda:0    FAILED");
+        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"cuda:0\s+row by row\s+FAILED"));
         StringAssert.Contains(output, "libcublasLt.so.13");
         StringAssert.Contains(output, "fix: install ");
         StringAssert.Contains(output, "CPU works; 0 of 1 CUDA device(s) usable (exit code 3).");
