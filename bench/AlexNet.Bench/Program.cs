@@ -35,6 +35,13 @@ try
             markdown = string.Join(Environment.NewLine, sections);
             break;
         }
+        case "bulk":
+        {
+            var sections = o.Text("presets", "small,paper").Split(',').Select(p => BulkSuite.Run(p, o, folder, log));
+            markdown = $"Machine: {Environment.ProcessorCount} cores, {CpuModel()}; ONNX Runtime and ML.NET at their default threads." +
+                       Environment.NewLine + Environment.NewLine + string.Join(Environment.NewLine, sections);
+            break;
+        }
         case "memory":
             markdown = MemorySuite.Run(o.Text("what", "mlnet"), o.Text("preset", "small"), o.Int("count", 2000), folder, log);
             break;
@@ -43,6 +50,8 @@ try
                 AlexNet.Bench speed  [--presets small,paper] [--runs 5] [--warmup 1] [--min-seconds S] [--batch 32]
                                      [--train-runs N] [--train-seconds S] [--skip-training] [--skip-inference] [--threads N]
                                      [--python /usr/bin/python3] [--no-pytorch] [--markdown out.md]
+                AlexNet.Bench bulk   [--presets small,paper] [--images N] [--batch-sizes 1,4,16,32] [--runs 3] [--warmup 1]
+                                     [--min-seconds S] [--markdown out.md]
                 AlexNet.Bench memory --what mlnet|train [--preset small|paper] [--count N] [--markdown out.md]
                 Run bench/run.sh to measure everything and update docs/BENCHMARKS.md.
                 """);
@@ -56,3 +65,6 @@ finally
 {
     Directory.Delete(folder, recursive: true);
 }
+
+static string CpuModel() =>
+    File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "CPU model unknown";

@@ -61,7 +61,7 @@ public sealed class MlNetTenCrop : BenchCase
     {
         /// <summary>Class probabilities averaged over the crops.</summary>
         public float[] Score { get; set; } = [];
-        /// <summary>The label.</summary>
-        public string PredictedLabel { get; set; } = "";
+        /// <summary>The label: a key over the classes.</summary>
+        public uint PredictedLabel { get; set; }
     }
 }
