@@ -36,7 +36,7 @@ public sealed class PredictionEngineTests
     public void EightThreadsPredictingThroughThePoolGetEachPhotosOwnScores()
     {
         var (ml, model, expected) = Fitted();
-        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model);
+        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model, capacity: 8); // one idle engine kept per thread
         var paths = expected.Keys.ToArray();
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         using var start = new Barrier(8);

@@ -28,7 +28,8 @@ public sealed class PoolSoakTests
         // The single-thread scores come from the pool's first engine. (Disposing a separate engine here once made the
         // 16-thread run die: ML.NET's PredictionEngine.Dispose released the shared ONNX session. AlexNetTransformer now
         // counts its users; tests/AlexNet.MLNet.Tests/Reliability/EngineDisposalTests.cs covers that case.)
-        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model);
+        // One idle engine kept per thread: the pool neither disposes nor recreates engines between rounds.
+        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model, capacity: Threads);
         var expected = paths.ToDictionary(p => p, p => pool.Predict(new PathRow { ImagePath = p }).Score);
         var wrong = new ConcurrentBag<string>();
 
