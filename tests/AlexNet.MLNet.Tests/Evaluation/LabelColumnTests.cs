@@ -32,12 +32,18 @@ public sealed class LabelColumnTests
     internal static AlexNetEstimator Classify(MLContext ml, string label = "Label") =>
         ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb, nameof(LabelledPhoto.ImagePath), new AlexNetOptions { LabelColumnName = label });
 
+    // The rows scored with the Label column keyed (the transformer is left to the process: a test reads the view once).
+    private static IDataView Scored(MLContext ml, IEnumerable<LabelledPhoto> rows)
+    {
+        var data = ml.Data.LoadFromEnumerable(rows);
+        return Classify(ml).Fit(data).Transform(data);
+    }
+
     [TestMethod]
     public void TextLabelsBecomeKeysNumberedInTheModelsClassOrder()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Rows());
-        var output = Classify(ml).Fit(data).Transform(data);
+        var output = Scored(ml, Rows());
 
         Assert.AreEqual(new KeyDataViewType(typeof(uint), 4), output.Schema["Label"].Type);
         CollectionAssert.AreEqual(Classes, KeyValues(output.Schema["Label"]));
@@ -49,8 +55,7 @@ public sealed class LabelColumnTests
     public void EvaluateWithDefaultColumnNamesEqualsTheHandComputation()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Rows());
-        var scored = Classify(ml).Fit(data).Transform(data);
+        var scored = Scored(ml, Rows());
 
         var metrics = ml.MulticlassClassification.Evaluate(scored);
 
@@ -65,8 +70,7 @@ public sealed class LabelColumnTests
     public void ConfusionMatrixRowsAreTheClassNames()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Rows());
-        var metrics = ml.MulticlassClassification.Evaluate(Classify(ml).Fit(data).Transform(data));
+        var metrics = ml.MulticlassClassification.Evaluate(Scored(ml, Rows()));
 
         // ML.NET writes each truth row as "<index>. <class name> ||", the names from Score's slot names.
         var table = metrics.ConfusionMatrix.GetFormattedConfusionTable();
@@ -129,8 +133,7 @@ public sealed class LabelColumnTests
     {
         var ml = new MLContext(seed: 1);
         LabelledPhoto[] rows = [.. Rows().Take(2), new LabelledPhoto { ImagePath = TestPhotos.Path("chelsea.png"), Label = "dog" }];
-        var data = ml.Data.LoadFromEnumerable(rows);
-        var scored = Classify(ml).Fit(data).Transform(data);
+        var scored = Scored(ml, rows);
 
         var e = Assert.Throws<Exception>(() => ml.MulticlassClassification.Evaluate(scored));
 
@@ -144,8 +147,7 @@ public sealed class LabelColumnTests
     {
         var ml = new MLContext(seed: 1);
         LabelledPhoto[] rows = [.. Rows().Take(4), new LabelledPhoto { ImagePath = TestPhotos.Path("chelsea.png"), Label = "" }];
-        var data = ml.Data.LoadFromEnumerable(rows);
-        var scored = Classify(ml).Fit(data).Transform(data);
+        var scored = Scored(ml, rows);
 
         CollectionAssert.AreEqual(new uint[] { 4, 3, 1, 2, 0 }, scored.GetColumn<uint>("Label").ToArray());
         var metrics = ml.MulticlassClassification.Evaluate(scored);
