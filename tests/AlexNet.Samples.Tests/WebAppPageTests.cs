@@ -26,10 +26,15 @@ public sealed class WebAppPageTests
         var options = new ChromeOptions { BinaryLocation = Chromium };
         // Headless, and nothing that reaches for the network: this machine has none, and Chromium retries loudly.
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.Path}");
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            $"--user-data-dir={Path.Combine(profile.Path, "profile")}");
         using var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
         service.SuppressInitialDiagnosticInformation = true;
-        using var browser = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        service.LogPath = Path.Combine(profile.Path, "chromedriver.log");
+        // Chromium puts a UNIX socket in TMPDIR, and a socket path may not pass 107 bytes: the test process's own
+        // TMPDIR (nested in CI's) is too deep, so the browser gets the short profile folder as its temp folder.
+        service.DriverProcessStarting += (_, e) => e.DriverServiceProcessStartInfo.Environment["TMPDIR"] = profile.Path;
+        using var browser = Launch(service, options);
 
         browser.Navigate().GoToUrl(app.Http.BaseAddress!);
         browser.FindElement(By.Id("file")).SendKeys(photo);
@@ -58,9 +63,21 @@ public sealed class WebAppPageTests
         }
     }
 
+    // When Chromium will not start, chromedriver's log says why; the exception alone does not.
+    private static ChromeDriver Launch(ChromeDriverService service, ChromeOptions options)
+    {
+        try { return new ChromeDriver(service, options, TimeSpan.FromSeconds(60)); }
+        catch (Exception e) when (e is WebDriverException or InvalidOperationException)
+        {
+            var log = File.Exists(service.LogPath) ? File.ReadAllLines(service.LogPath) : [];
+            throw new AssertFailedException($"{e.Message}\nchromedriver's log ends:\n{string.Join('\n', log.TakeLast(40))}", e);
+        }
+    }
+
+    // Directly under /tmp, not TMPDIR: see the socket-path note above.
     private sealed class TempProfile : IDisposable
     {
-        public string Path { get; } = Directory.CreateTempSubdirectory("alexnet-chromium-").FullName;
+        public string Path { get; } = Directory.CreateDirectory($"/tmp/alexnet-chromium-{Guid.NewGuid():N}"[..30]).FullName;
         public void Dispose()
         {
             try { Directory.Delete(Path, recursive: true); } catch (IOException) { } // Chromium may still be writing as it exits
