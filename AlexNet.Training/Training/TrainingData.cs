@@ -28,10 +28,8 @@ public sealed record TrainingData(string Name, IImageDataset Train, IImageDatase
             throw new DirectoryNotFoundException($"Dataset folder '{folder}' does not exist.");
         if (Directory.EnumerateFiles(folder, "train-images-idx3-ubyte*").Any())
         {
-            var all = FashionMnist.Train(folder, size);
-            int trainCount = all.Count - IdxValidationImages;
-            var train = Subset.Of(all, 0, Math.Min(trainLimit ?? trainCount, trainCount));
-            var val = Subset.Of(all, trainCount, Math.Min(evalLimit ?? IdxValidationImages, IdxValidationImages));
+            // Only the rows the run uses are prepared: at the paper's 256 px all 60,000 would not fit in one array.
+            var (train, val) = FashionMnist.TrainAndValidation(folder, size, IdxValidationImages, trainLimit, evalLimit);
             var test = FashionMnist.Test(folder, size, evalLimit);
             return new TrainingData(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), train, val, test);
         }

@@ -44,4 +44,34 @@ public sealed class IdxDatasetTests
         StringAssert.Contains(e.Message, "labels for the");
         StringAssert.Contains(e.Message, images);
     }
+
+    [TestMethod]
+    public void AtThePapersSizeOnlyTheLimitedRowsArePrepared()
+    {
+        // `train --preset paper --train-limit 64`: all 60,000 images at 256 px (3.9 GB) used to be prepared first.
+        var data = AlexNet.Training.Training.TrainingData.Open(DataFiles.FashionMnist, 256, channels: 1, trainLimit: 64, evalLimit: 16);
+
+        Assert.AreEqual(64, data.Train.Count);
+        Assert.AreEqual(16, data.Validation.Count);
+        Assert.AreEqual(256, data.Train.Size);
+        var raw = IdxFile.Read(Path.Combine(DataFiles.FashionMnist, "train-labels-idx1-ubyte.gz"));
+        Assert.AreEqual(raw.Data[63], data.Train.GetLabel(63));
+        Assert.AreEqual(raw.Data[55_000], data.Validation.GetLabel(0), "validation is the last 5,000 rows of the training split");
+        var image = new float[256 * 256];
+        data.Validation.ReadImage(15, image);
+        Assert.IsGreaterThan(10f, image.Average());
+    }
+
+    [TestMethod]
+    public void ImagesTooManyForOneArrayAreAnErrorThatSaysWhatToPass()
+    {
+        string images = Path.Combine(DataFiles.FashionMnist, "train-images-idx3-ubyte.gz");
+        string labels = Path.Combine(DataFiles.FashionMnist, "train-labels-idx1-ubyte.gz");
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxDataset.Load(images, labels, 256));
+
+        StringAssert.StartsWith(e.Message, images);
+        StringAssert.Contains(e.Message, "60,000 images prepared at 256×256 take 3.7 GiB");
+        StringAssert.Contains(e.Message, "take at most 32,767 images at this size (the trainer's --train-limit)");
+    }
 }
