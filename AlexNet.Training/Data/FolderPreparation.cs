@@ -12,7 +12,8 @@ public sealed record PreparationReport(int Written, int AlreadyPresent, IReadOnl
 /// <summary>
 /// The paper's preparation done once, ahead of training (section 2): every image of a folder tree is scaled so
 /// its shorter side is R and cut to the central R×R patch, and written as lossless PNG to the same relative path
-/// under the destination (name + ".png"). Reading the copy then needs no resampling (an R×R image passes through
+/// under the destination (<see cref="TargetNames"/>: chelsea.png stays chelsea.png, rocket.jpg becomes rocket.png).
+/// Reading the copy then needs no resampling (an R×R image passes through
 /// unchanged), so full-size photos no longer starve the trainer, and its pixels equal ML.NET's IsoCrop of the
 /// original. Each file is written atomically; files already prepared are kept, so an interrupted run resumes.
 /// </summary>
@@ -36,13 +37,15 @@ public static class FolderPreparation
 
         var files = Directory.EnumerateFiles(src, "*", SearchOption.AllDirectories).Where(ImageFiles.IsImage)
             .Order(StringComparer.Ordinal).ToArray();
+        var targets = TargetNames(files.Select(f => Path.GetRelativePath(src, f)).ToArray());
         int written = 0, present = 0, done = 0;
         var skipped = new ConcurrentBag<SkippedImage>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
         Parallel.ForEach(files, parallel, file =>
         {
-            string target = Path.Combine(dst, Path.GetRelativePath(src, file)) + ".png";
-            if (File.Exists(target))
+            string relative = Path.GetRelativePath(src, file), target = Path.Combine(dst, targets[relative]);
+            // Copies named by earlier versions (every name + ".png") count as prepared too, so a resumed run adds no twins.
+            if (File.Exists(target) || File.Exists(Path.Combine(dst, relative + ".png")))
             {
                 Interlocked.Increment(ref present);
             }
@@ -63,4 +66,22 @@ public static class FolderPreparation
         });
         return new PreparationReport(written, present, skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToArray());
     }
+
+    /// <summary>
+    /// The prepared copy's relative path for each image's relative path: the extension becomes ".png" (a PNG keeps its
+    /// name). Where two images of one folder would then share a name (cat.jpg beside cat.png), the one that is not a
+    /// PNG keeps its whole name and gains ".png" (cat.jpg.png), so no copy overwrites another.
+    /// </summary>
+    /// <param name="relativePaths">Image paths relative to the source root.</param>
+    public static IReadOnlyDictionary<string, string> TargetNames(IReadOnlyList<string> relativePaths)
+    {
+        var byTarget = relativePaths.GroupBy(p => Path.ChangeExtension(p, ".png"), StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in byTarget)
+            foreach (var path in group)
+                names[path] = group.Count() == 1 || IsPng(path) ? group.Key : path + ".png";
+        return names;
+    }
+
+    private static bool IsPng(string path) => Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase);
 }

@@ -174,7 +174,8 @@ public sealed class ImageFolderDatasetTests
             var report = FolderPreparation.Prepare(Path.Combine(_root, "train"), prepared, 64, maxDegreeOfParallelism: 2);
             Assert.AreEqual(3, report.Written);
             Assert.HasCount(2, report.Skipped);
-            string copy = Path.Combine(prepared, "rocket", "rocket.jpg.png");
+            string copy = Path.Combine(prepared, "rocket", "rocket.png");
+            Assert.IsTrue(File.Exists(Path.Combine(prepared, "cat", "chelsea.png")), "a PNG keeps its name");
             var header = ImageDecoder.ReadHeader(copy);
             Assert.AreEqual((64, 64, SKEncodedImageFormat.Png), (header.Width, header.Height, header.Format));
 
@@ -191,6 +192,19 @@ public sealed class ImageFolderDatasetTests
         {
             Directory.Delete(prepared, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public void PreparedCopiesTakeThePngExtensionAndKeepTheWholeNameOnlyWhereTwoWouldMeet()
+    {
+        var names = FolderPreparation.TargetNames(["cat/chelsea.png", "cat/a.jpg", "cat/b.jpg", "cat/b.png", "cat/c.JPEG", "dog/b.jpg"]);
+
+        Assert.AreEqual("cat/chelsea.png", names["cat/chelsea.png"]);
+        Assert.AreEqual("cat/a.png", names["cat/a.jpg"]);
+        Assert.AreEqual("cat/b.jpg.png", names["cat/b.jpg"], "b.png is there too");
+        Assert.AreEqual("cat/b.png", names["cat/b.png"]);
+        Assert.AreEqual("cat/c.png", names["cat/c.JPEG"]);
+        Assert.AreEqual("dog/b.png", names["dog/b.jpg"], "another folder does not collide");
     }
 
     private static void WriteGray(string path)
