@@ -18,7 +18,7 @@ public sealed record Neighbour(int Index, double Distance);
 
 /// <summary>A query and its nearest gallery images, nearest first.</summary>
 /// <param name="Query">The query's gallery index.</param>
-/// <param name="Neighbours">Nearest first; on equal distance the query itself comes first, then the lower index.</param>
+/// <param name="Neighbours">Other gallery images, nearest first; on equal distance the lower index first.</param>
 public sealed record QueryResult(int Query, IReadOnlyList<Neighbour> Neighbours);
 
 /// <summary>
@@ -47,18 +47,18 @@ public static class Retrieval
         int same = 0, total = 0;
         foreach (var r in results)
         {
-            var others = r.Neighbours.Where(n => n.Index != r.Query).ToArray();
-            same += others.Count(n => gallery[n.Index].Label == gallery[r.Query].Label);
-            total += others.Length;
+            same += r.Neighbours.Count(n => gallery[n.Index].Label == gallery[r.Query].Label);
+            total += r.Neighbours.Count;
             output.WriteLine($"query #{r.Query} ({gallery[r.Query].Label}): " +
                 string.Join(", ", r.Neighbours.Select(n => $"#{n.Index} {gallery[n.Index].Label} {n.Distance:F2}")));
         }
-        output.WriteLine($"{same}/{total} neighbours (the queries themselves left out) share their query's class; gallery of {count} Fashion-MNIST test images, fc7 of {features[0].Length} units.");
+        output.WriteLine($"{same}/{total} neighbours share their query's class; gallery of {count} Fashion-MNIST test images, fc7 of {features[0].Length} units.");
         output.WriteLine($"picture: {Path.GetFullPath(o.Output)} (query left, neighbours nearest first; green frame: same class, red: different)");
         return results;
     }
 
-    /// <summary>The k nearest gallery vectors to vector <paramref name="query"/> by Euclidean distance.</summary>
+    /// <summary>The k gallery vectors nearest to vector <paramref name="query"/> by Euclidean distance, the query itself left
+    /// out: it would always come first at distance 0, and Figure 4 shows other images.</summary>
     /// <param name="features">Gallery feature vectors.</param>
     /// <param name="query">Index of the query vector in the gallery.</param>
     /// <param name="k">How many.</param>
@@ -71,7 +71,8 @@ public static class Retrieval
                 for (int d = 0; d < q.Length; d++) { double diff = f[d] - q[d]; sum += diff * diff; }
                 return new Neighbour(i, Math.Sqrt(sum));
             })
-            .OrderBy(n => n.Distance).ThenBy(n => n.Index != query).ThenBy(n => n.Index)
+            .Where(n => n.Index != query)
+            .OrderBy(n => n.Distance).ThenBy(n => n.Index)
             .Take(k).ToArray();
     }
 

@@ -14,8 +14,9 @@ public sealed record RetrievalOptions
     public int GallerySize { get; init; } = 1000;
     /// <summary>Queries: the first gallery image of each of this many classes.</summary>
     public int Queries { get; init; } = 6;
-    /// <summary>Neighbours per query (the query itself comes first, at distance 0).</summary>
-    public int Neighbours { get; init; } = 7;
+    /// <summary>Neighbours per query, other gallery images nearest first (the query itself is never among them; the
+    /// paper's Figure 4 shows six).</summary>
+    public int Neighbours { get; init; } = 6;
     /// <summary>Destination PNG.</summary>
     public string Output { get; init; } = "runs/retrieval/neighbours.png";
     /// <summary>Screen pixels per image pixel.</summary>
@@ -27,7 +28,7 @@ public sealed record RetrievalOptions
         new("data", "Fashion-MNIST folder (default: the vendored data/fashion-mnist)"),
         new("gallery-size", "the first N Fashion-MNIST test images form the gallery", "1000"),
         new("queries", "queries: the first gallery image of each of this many classes", "6"),
-        new("k", "neighbours per query (the query itself first)", "7"),
+        new("k", "neighbours per query: the nearest other gallery images (Figure 4 shows six)", "6"),
         new("output", "destination PNG", "runs/retrieval/neighbours.png"),
         new("scale", "screen pixels per image pixel", "3"),
     ];
@@ -49,8 +50,8 @@ public sealed record RetrievalOptions
             Model = f.String("model")!, Data = f.String("data"), GallerySize = f.Int("gallery-size")!.Value,
             Queries = f.Int("queries")!.Value, Neighbours = f.Int("k")!.Value, Output = f.String("output")!, Scale = f.Int("scale")!.Value,
         };
-        if (o.GallerySize < 1 || o.Queries < 1 || o.Queries > FashionMnist.ClassNames.Count || o.Neighbours < 1 || o.Neighbours > o.GallerySize || o.Scale < 1)
-            throw new UsageException("--gallery-size, --k and --scale must be positive, --queries between 1 and 10, and --k at most the gallery size.");
+        if (o.GallerySize < 1 || o.Queries < 1 || o.Queries > FashionMnist.ClassNames.Count || o.Neighbours < 1 || o.Neighbours >= o.GallerySize || o.Scale < 1)
+            throw new UsageException("--gallery-size, --k and --scale must be positive, --queries between 1 and 10, and --k below the gallery size.");
         return o;
     }
 
