@@ -55,7 +55,7 @@ public sealed record TrainOptions
     public double LabelSmoothing { get; init; }
     /// <summary>Seed for weights, shuffling, crops, PCA colour and dropout.</summary>
     public int Seed { get; init; } = 1;
-    /// <summary>Weight initialisation. Kaiming by default: the paper's N(0, 0.01) left the small net at chance here (DESIGN.md).</summary>
+    /// <summary>Weight initialisation. Kaiming by default: the paper's N(0, 0.01) left the small net at chance here (docs/BENCHMARKS.md, "Initialisation").</summary>
     public InitScheme Init { get; init; } = InitScheme.Kaiming;
     /// <summary>
     /// The value one 8-bit level maps to before the network. Null follows the init: the paper's N(0, 0.01) init
