@@ -7,7 +7,8 @@ namespace AlexNet.Training.Reporting;
 /// <param name="Color">Line colour.</param>
 /// <param name="Points">(x, y) points in drawing order.</param>
 /// <param name="Dashed">Dashed line (e.g. training curves beside solid test curves).</param>
-public sealed record Series(string Name, SKColor Color, IReadOnlyList<(double X, double Y)> Points, bool Dashed = false);
+/// <param name="Markers">A dot at every point (e.g. one validation figure per epoch among dense training points).</param>
+public sealed record Series(string Name, SKColor Color, IReadOnlyList<(double X, double Y)> Points, bool Dashed = false, bool Markers = false);
 
 /// <summary>A small line chart rendered to PNG with SkiaSharp: axes, ticks, legend, title.</summary>
 public sealed class LineChart
@@ -24,6 +25,8 @@ public sealed class LineChart
     public int Width { get; init; } = 800;
     /// <summary>Pixel height.</summary>
     public int Height { get; init; } = 500;
+    /// <summary>Start of the x axis; the smallest x drawn when null.</summary>
+    public double? XMin { get; init; }
 
     private static readonly Lazy<SKTypeface> Font = new(() =>
     {
@@ -45,7 +48,7 @@ public sealed class LineChart
     {
         c.Clear(SKColors.White);
         var pts = Series.SelectMany(s => s.Points).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
-        double x0 = pts.Count > 0 ? pts.Min(p => p.X) : 0, x1 = pts.Count > 0 ? pts.Max(p => p.X) : 1;
+        double x0 = XMin ?? (pts.Count > 0 ? pts.Min(p => p.X) : 0), x1 = pts.Count > 0 ? pts.Max(p => p.X) : 1;
         double y0 = pts.Count > 0 ? Math.Min(0, pts.Min(p => p.Y)) : 0, y1 = pts.Count > 0 ? pts.Max(p => p.Y) : 1;
         if (x1 <= x0) x1 = x0 + 1;
         if (y1 <= y0) y1 = y0 + 1;
@@ -74,7 +77,8 @@ public sealed class LineChart
         c.DrawText(YLabel, -(top + h / 2 + 30), 14, text);
         c.Restore();
 
-        float legendY = top + 10;
+        float legendY = top + 10, legendText = Series.Count == 0 ? 0 : Series.Max(s => text.MeasureText(s.Name));
+        float legendLeft = left + w - legendText - 45; // 30 px of line, 8 px of gap, a margin
         foreach (var s in Series)
         {
             using var line = new SKPaint { Color = s.Color, StrokeWidth = 2.2f, IsAntialias = true, Style = SKPaintStyle.Stroke };
@@ -84,9 +88,13 @@ public sealed class LineChart
             for (int i = 0; i < sp.Count; i++)
                 if (i == 0) path.MoveTo(X(sp[i].X), Y(sp[i].Y)); else path.LineTo(X(sp[i].X), Y(sp[i].Y));
             c.DrawPath(path, line);
-            if (sp.Count == 1) c.DrawCircle(X(sp[0].X), Y(sp[0].Y), 3, line);
-            c.DrawLine(left + w - 190, legendY, left + w - 160, legendY, line);
-            c.DrawText(s.Name, left + w - 152, legendY + 4, text);
+            if (s.Markers || sp.Count == 1)
+            {
+                using var dot = new SKPaint { Color = s.Color, IsAntialias = true, Style = SKPaintStyle.Fill };
+                foreach (var p in sp) c.DrawCircle(X(p.X), Y(p.Y), 3.5f, dot);
+            }
+            c.DrawLine(legendLeft, legendY, legendLeft + 30, legendY, line);
+            c.DrawText(s.Name, legendLeft + 38, legendY + 4, text);
             legendY += 18;
         }
     }

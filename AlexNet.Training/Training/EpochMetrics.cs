@@ -24,10 +24,37 @@ public sealed record EpochMetrics(int Epoch, double LearningRate, double TrainLo
     /// <summary>Writes metrics.csv atomically.</summary>
     /// <param name="path">Destination.</param>
     /// <param name="rows">Rows in epoch order.</param>
-    public static void WriteCsv(string path, IEnumerable<EpochMetrics> rows)
+    public static void WriteCsv(string path, IEnumerable<EpochMetrics> rows) => MetricsCsv.Write(path, CsvHeader, rows.Select(r => r.ToCsv()));
+}
+
+/// <summary>One row of steps.csv: the training loss and error over the steps since the previous row.</summary>
+/// <param name="Step">Steps done in total when the row was taken.</param>
+/// <param name="Epoch">Where in training that is, in epochs (1.5 is half-way through the second epoch).</param>
+/// <param name="TrainLoss">Mean cross-entropy over those steps' images.</param>
+/// <param name="TrainError">Top-1 error on those (augmented) batches.</param>
+/// <param name="LearningRate">ε in use.</param>
+public sealed record StepMetrics(long Step, double Epoch, double TrainLoss, double TrainError, double LearningRate)
+{
+    /// <summary>CSV header matching <see cref="ToCsv"/>.</summary>
+    public const string CsvHeader = "step,epoch,train_loss,train_error,learning_rate";
+
+    /// <summary>The row as CSV (invariant culture).</summary>
+    public string ToCsv() => string.Join(",", new object[] { Step, Epoch, TrainLoss, TrainError, LearningRate }
+        .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+
+    /// <summary>Writes steps.csv atomically.</summary>
+    /// <param name="path">Destination.</param>
+    /// <param name="rows">Rows in step order.</param>
+    public static void WriteCsv(string path, IEnumerable<StepMetrics> rows) => MetricsCsv.Write(path, CsvHeader, rows.Select(r => r.ToCsv()));
+}
+
+// A metrics file is replaced whole, through a temporary file, so a reader never sees half of one.
+internal static class MetricsCsv
+{
+    public static void Write(string path, string header, IEnumerable<string> rows)
     {
         var tmp = path + ".tmp";
-        File.WriteAllLines(tmp, new[] { CsvHeader }.Concat(rows.Select(r => r.ToCsv())));
+        File.WriteAllLines(tmp, new[] { header }.Concat(rows));
         File.Move(tmp, path, overwrite: true);
     }
 }

@@ -116,17 +116,22 @@ public sealed record TrainOptions
     public bool TenCropAtEnd { get; init; } = true;
     /// <summary>Export model.onnx into the run folder when training ends.</summary>
     public bool Export { get; init; } = true;
+    /// <summary>
+    /// Record the training loss and error every this many steps (steps.csv, and the curve drawn per step), as
+    /// torchvision's reference scripts print every <c>--print-freq</c> steps; validation stays once per epoch.
+    /// </summary>
+    public int LogEvery { get; init; } = 10;
     /// <summary>Progress output; null is silent.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public TextWriter? Log { get; init; }
 
     /// <summary>
     /// The options a run resumed with these options continues under: the stored run's, except the epoch and step limits,
-    /// the log and the run folder, which this invocation sets.
+    /// the log, the logging interval and the run folder, which this invocation sets.
     /// </summary>
     /// <param name="stored">The options saved in the run's checkpoint.</param>
     public TrainOptions ResumedFrom(TrainOptions stored) =>
-        stored with { Epochs = Epochs, MaxSteps = MaxSteps, Log = Log, RunDir = RunDir, Resume = true };
+        stored with { Epochs = Epochs, MaxSteps = MaxSteps, Log = Log, RunDir = RunDir, Resume = true, LogEvery = LogEvery };
 
     /// <summary>The learning rate of a 0-based epoch under <see cref="CosineEpochs"/>: ε·(1 + cos(π·epoch/T))/2, 0 from epoch T on.</summary>
     /// <param name="epoch">0-based epoch.</param>

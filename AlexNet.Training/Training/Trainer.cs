@@ -115,6 +115,14 @@ public sealed class Trainer : IDisposable
         if (stored != null) LoadVelocities(stored);
     }
 
+    // metrics.csv (per epoch), steps.csv (every LogEvery steps) and the curve drawing both, next to the checkpoint.
+    private void WriteCurves()
+    {
+        EpochMetrics.WriteCsv(Path.Combine(o.RunDir, "metrics.csv"), state.History);
+        StepMetrics.WriteCsv(Path.Combine(o.RunDir, "steps.csv"), state.Steps);
+        TrainingCurve.Write(Path.Combine(o.RunDir, "training-curve.png"), state.History, state.Steps, o.LogEvery);
+    }
+
     /// <summary>Trains until the epochs are done, the step limit is hit, or <paramref name="stop"/> fires.</summary>
     /// <param name="stop">Cancelled by Ctrl-C: the current step finishes, a checkpoint is written, and the run returns.</param>
     public TrainResult Run(CancellationToken stop = default)
@@ -142,19 +150,27 @@ public sealed class Trainer : IDisposable
             });
             int b = state.BatchInEpoch;
             var clock = Stopwatch.StartNew();
+            var interval = state.PartialInterval.ToArray(); // loss·n, wrong, seen since the last steps.csv row
             foreach (var batch in loader.Epoch(epoch, stop))
             {
                 var (loss, wrong) = Step(batch, state.Step);
                 sums[0] += loss * batch.Count; sums[1] += wrong; sums[2] += batch.Count;
+                interval[0] += loss * batch.Count; interval[1] += wrong; interval[2] += batch.Count;
                 b++;
                 state = state with { Step = state.Step + 1, BatchInEpoch = b };
+                if (state.Step % o.LogEvery == 0)
+                {
+                    state = state with { Steps = [.. state.Steps, new StepMetrics(state.Step, epoch + (double)b / batches, interval[0] / interval[2], interval[1] / interval[2], sgd.LearningRate)] };
+                    interval = [0, 0, 0];
+                }
                 progress.Report(b, sums[0] / sums[2], sums[1] / sums[2]);
                 bool limit = o.MaxSteps is { } max && state.Step >= max;
                 if ((stop.IsCancellationRequested || limit) && b < batches)
                 {
                     sums[3] += clock.Elapsed.TotalSeconds;
-                    state = state with { PartialEpoch = sums, LearningRate = sgd.LearningRate };
+                    state = state with { PartialEpoch = sums, PartialInterval = interval, LearningRate = sgd.LearningRate };
                     Save(ckpt);
+                    WriteCurves();
                     progress.Finish();
                     log?.WriteLine($"{(limit ? "step limit reached" : "interrupted")}: checkpoint saved at epoch {epoch + 1}, batch {b}/{batches} -> {ckpt}");
                     return new TrainResult(state, true, ckpt, null);
@@ -178,13 +194,12 @@ public sealed class Trainer : IDisposable
             sgd.LearningRate = nextLr;
             state = state with
             {
-                CompletedEpochs = epoch + 1, BatchInEpoch = 0, PartialEpoch = [0, 0, 0, 0], LearningRate = nextLr,
+                CompletedEpochs = epoch + 1, BatchInEpoch = 0, PartialEpoch = [0, 0, 0, 0], PartialInterval = interval, LearningRate = nextLr,
                 BestValError = schedule.BestError, EpochsSinceImprovement = schedule.EpochsSinceImprovement, LearningRateDrops = schedule.Drops,
                 History = [.. state.History, row],
             };
             Save(ckpt);
-            EpochMetrics.WriteCsv(Path.Combine(o.RunDir, "metrics.csv"), state.History);
-            TrainingCurve.Write(Path.Combine(o.RunDir, "training-curve.png"), state.History);
+            WriteCurves();
             log?.WriteLine($"epoch {epoch + 1}: loss {row.TrainLoss:F4}, train error {row.TrainError:P2}, val error {row.ValError:P2} (top-5 {row.ValTop5Error:P2}), {row.ImagesPerSecond:F0} images/s");
             if (stop.IsCancellationRequested || (o.MaxSteps is { } m && state.Step >= m))
                 return new TrainResult(state, epoch + 1 < o.Epochs, ckpt, null);

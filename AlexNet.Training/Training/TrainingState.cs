@@ -27,4 +27,8 @@ public sealed record TrainingState
     public double[] PartialEpoch { get; init; } = [0, 0, 0, 0];
     /// <summary>Finished epochs' metrics.</summary>
     public List<EpochMetrics> History { get; init; } = [];
+    /// <summary>The training loss and error every <see cref="TrainOptions.LogEvery"/> steps.</summary>
+    public List<StepMetrics> Steps { get; init; } = [];
+    /// <summary>Running sums since the last <see cref="Steps"/> row (loss, wrong, seen), so a resumed run logs the same rows.</summary>
+    public double[] PartialInterval { get; init; } = [0, 0, 0];
 }

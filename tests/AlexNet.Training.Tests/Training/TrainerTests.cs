@@ -39,9 +39,11 @@ public sealed class TrainerTests
     [DataRow(true, DisplayName = "with batch norm, whose running statistics the checkpoint carries")]
     public void ResumingHalfWayRepeatsTheUninterruptedRunExactly(bool batchNorm)
     {
-        var straight = Quick(RepoPaths.NewTempFolder("straight")) with { Epochs = 2, MaxSteps = 12, TrainLimit = 320, BatchNorm = batchNorm };
+        // LogEvery 4: the interruption at step 6 falls inside a logging interval, which the checkpoint carries over.
+        var straight = Quick(RepoPaths.NewTempFolder("straight")) with { Epochs = 2, MaxSteps = 12, TrainLimit = 320, BatchNorm = batchNorm, LogEvery = 4 };
         Dictionary<string, float[]> expected;
-        using (var t = new Trainer(straight, Data(straight))) { t.Run(); expected = Weights(t); }
+        List<StepMetrics> expectedSteps;
+        using (var t = new Trainer(straight, Data(straight))) { expectedSteps = t.Run().State.Steps; expected = Weights(t); }
 
         var halves = straight with { RunDir = RepoPaths.NewTempFolder("halves"), MaxSteps = 6 };
         using (var t = new Trainer(halves, Data(halves)))
@@ -57,6 +59,9 @@ public sealed class TrainerTests
             var second = t.Run();
             Assert.AreEqual(12, second.State.Step);
             var got = Weights(t);
+            CollectionAssert.AreEqual(new long[] { 4, 8, 12 }, second.State.Steps.Select(r => r.Step).ToArray());
+            for (int i = 0; i < 3; i++)
+                Assert.AreEqual(expectedSteps[i].TrainLoss, second.State.Steps[i].TrainLoss, 1e-5, $"logged loss at step {expectedSteps[i].Step}");
             Assert.AreEqual(batchNorm ? 2 * 5 * 2 : 0, got.Keys.Count(k => k.Contains(".running_")), "two running statistics per normalised layer and tower");
             foreach (var (name, w) in expected)
             {
@@ -64,6 +69,26 @@ public sealed class TrainerTests
                 Assert.IsTrue(diff <= 1e-6, $"{name}: max diff {diff}");
             }
         }
+    }
+
+    [TestMethod]
+    public void AOneEpochRunRecordsTheTrainingLossEveryLogEverySteps()
+    {
+        // QuickStart's default is one epoch: its curve must be a curve. 320 images, batch 32: 10 steps, a row every 2.
+        var o = Quick(RepoPaths.NewTempFolder("log-every")) with { TrainLimit = 320, ValLimit = 64, LogEvery = 2 };
+        using var trainer = new Trainer(o, Data(o));
+
+        var state = trainer.Run().State;
+
+        CollectionAssert.AreEqual(new long[] { 2, 4, 6, 8, 10 }, state.Steps.Select(r => r.Step).ToArray());
+        CollectionAssert.AreEqual(new[] { 0.2, 0.4, 0.6, 0.8, 1.0 }, state.Steps.Select(r => Math.Round(r.Epoch, 12)).ToArray());
+        // Equal batches: the epoch's mean loss is the mean of its intervals' mean losses.
+        Assert.AreEqual(state.History[0].TrainLoss, state.Steps.Average(r => r.TrainLoss), 1e-9);
+        Assert.AreEqual(state.History[0].TrainError, state.Steps.Average(r => r.TrainError), 1e-9);
+        var csv = File.ReadAllLines(Path.Combine(o.RunDir, "steps.csv"));
+        Assert.AreEqual(StepMetrics.CsvHeader, csv[0]);
+        Assert.HasCount(6, csv);
+        StringAssert.StartsWith(csv[5], "10,1,");
     }
 
     // Hands out NaN pixels: the loss goes non-finite on the first step.
