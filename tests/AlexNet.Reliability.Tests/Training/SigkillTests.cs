@@ -3,9 +3,9 @@ using AlexNet.Reliability.Tests.Support;
 namespace AlexNet.Reliability.Tests.Training;
 
 /// <summary>
-/// The training CLI killed with SIGKILL (no handler runs) while a checkpoint is being written and in the middle of
-/// an epoch. After every kill the run folder's checkpoint.ckpt must be absent (none had completed) or load with
-/// its checksum; <c>--resume</c> then finishes the run, with the same weights as a run that was never killed
+/// The training CLI killed with SIGKILL (no handler runs) while a checkpoint is being written (held there by a FIFO in
+/// place of its temporary file) and in the middle of an epoch. After every kill the run folder's checkpoint.ckpt must
+/// be absent (none had completed) or the last complete one, byte for byte; <c>--resume</c> then finishes the run, with the same weights as a run that was never killed
 /// (<c>--threads 1 --workers 1</c>; the epoch order no longer depends on the per-process HashCode seed).
 /// </summary>
 [TestClass]
@@ -15,48 +15,55 @@ public sealed class SigkillTests
 
     public TestContext TestContext { get; set; } = null!;
 
-    /// <summary>Starts the CLI, waits until it is writing its <paramref name="write"/>-th checkpoint, then SIGKILLs it.</summary>
-    private static (bool MidWrite, long? StepBefore, long? StepAfter) KillDuringCheckpointWrite(string run, int write, int delayMs)
+    /// <summary>
+    /// Starts the CLI, lets its first <paramref name="write"/> − 1 checkpoint writes complete, puts a FIFO where the next
+    /// write's temporary file goes, and SIGKILLs the process once that write has put its first bytes into the pipe. The
+    /// writer is then blocked with the pipe full, so every kill lands mid-write (random delays used to miss the write).
+    /// </summary>
+    private static (long? StepBefore, long? StepAfter, byte[]? Before, byte[]? After) KillDuringCheckpointWrite(string run, int write)
     {
+        string checkpoint = Checkpoints.In(run);
         long? before = Checkpoints.Step(run);
         using var p = TrainingProcess.Start(TrainingProcess.TrainArgs(run, ReferenceRun.Epochs, resume: before != null));
-        string tmp = $"{Checkpoints.In(run)}.tmp-{p.Pid}";
-        for (int w = 1; w <= write; w++)
+        // Each epoch ends with one checkpoint write, so write k - 1 is done when the checkpoint holds k - 1 more epochs.
+        long expected = (before ?? 0) + (write - 1L) * ReferenceRun.StepsPerEpoch;
+        if (write > 1)
+            Assert.IsTrue(Poll.Until(() => Checkpoints.Step(run) == expected, Patience), $"checkpoint write #{write - 1} never finished. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
+        var kept = File.Exists(checkpoint) ? File.ReadAllBytes(checkpoint) : null;
+        string tmp = $"{checkpoint}.tmp-{p.Pid}";
+        // The next write is an epoch away (a few hundred ms); a file already there means this process beat the test to it.
+        Assert.IsTrue(Fifo.TryCreate(tmp), $"checkpoint write #{write} had begun before the FIFO was in place");
+        var writer = Fifo.AwaitWriter(tmp, bytes: 4096, Patience);
+        Assert.IsNotNull(writer, $"no checkpoint write #{write} began. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
+        using (writer.Value.Pipe)
         {
-            Assert.IsTrue(Poll.Until(() => File.Exists(tmp), Patience), $"no checkpoint write #{w} began. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
-            if (w < write) Assert.IsTrue(Poll.Until(() => !File.Exists(tmp), Patience), $"checkpoint write #{w} never finished");
+            CollectionAssert.AreEqual("ALXNCKPT"u8.ToArray(), writer.Value.FirstBytes[..8], "the writer was writing a checkpoint");
+            p.Signal(Signals.SigKill);
+            Assert.AreEqual(128 + Signals.SigKill, p.WaitForExit(Patience));
         }
-        Thread.Sleep(delayMs);
-        p.Signal(Signals.SigKill);
-        Assert.AreEqual(128 + Signals.SigKill, p.WaitForExit(Patience));
-        bool midWrite = File.Exists(tmp);
-        return (midWrite, before, Checkpoints.Step(run));
+        return (before, Checkpoints.Step(run), kept, File.Exists(checkpoint) ? File.ReadAllBytes(checkpoint) : null);
     }
 
     [TestMethod]
     public void SigkillDuringCheckpointWritesNeverLeavesACorruptCheckpointAndResumeFinishesTheRun()
     {
         using var run = new TempFolder();
-        var random = new Random(8);
-        int midWrites = 0;
-        // The first write of a fresh run, the second write of a fresh or resumed run, then the first write after resuming twice.
+        // The first write of a fresh run, the second write of a resumed run, then the first write after resuming twice.
         foreach (int write in new[] { 1, 2, 1, 1 })
         {
-            var (midWrite, before, after) = KillDuringCheckpointWrite(run.Path, write, delayMs: random.Next(0, 30));
-            TestContext.WriteLine($"kill during write #{write}: tmp file present {midWrite}, checkpoint step {before?.ToString() ?? "none"} -> {after?.ToString() ?? "none"}");
-            if (midWrite) midWrites++;
-            if (before is null && after is null) continue; // the first checkpoint never completed: absent, not corrupt
-            Assert.IsNotNull(after, "a checkpoint that existed before the kill disappeared");
-            Assert.IsGreaterThanOrEqualTo(before ?? 0, after.Value);
-            Assert.AreEqual(0, after.Value % ReferenceRun.StepsPerEpoch, "checkpoints in this run are written at epoch ends");
+            var (before, after, kept, left) = KillDuringCheckpointWrite(run.Path, write);
+            TestContext.WriteLine($"kill during write #{write}: checkpoint step {before?.ToString() ?? "none"} -> {after?.ToString() ?? "none"}");
+            // The killed write never reached the rename: the file is the one the last complete write left, byte for byte.
+            if (kept is null) Assert.IsNull(left, "a checkpoint appeared from a write that was killed");
+            else CollectionAssert.AreEqual(kept, left, "the checkpoint changed under a killed write");
+            if (after is { } step) Assert.AreEqual(0, step % ReferenceRun.StepsPerEpoch, "checkpoints in this run are written at epoch ends");
         }
-        Assert.IsGreaterThanOrEqualTo(3, midWrites, "at least three kills landed while checkpoint.ckpt.tmp-<pid> was being written");
 
         int code = TrainingProcess.Run(TrainingProcess.TrainArgs(run.Path, ReferenceRun.Epochs, resume: Checkpoints.Step(run.Path) != null),
             Patience, out var stderr);
         Assert.AreEqual(0, code, TrainingProcess.Tail(stderr));
         Assert.AreEqual((long)ReferenceRun.Epochs * ReferenceRun.StepsPerEpoch, Checkpoints.Step(run.Path));
-        // Each resumed run's first save removes the temporaries of the killed writers.
+        // Each resumed run's first save removes the temporaries (here FIFOs) of the killed writers.
         Assert.IsEmpty(Checkpoints.Leftovers(run.Path), "temporary files left by the kills");
     }
 

@@ -115,13 +115,19 @@ public sealed class BatchLoaderTests
     [TestMethod]
     public void WorkersStayAtMostPrefetchBatchesAhead()
     {
+        // Prefetch 2: the batch in hand holds one slot and one more batch may be built; a slot comes back when the consumer
+        // asks for the next batch. The reads are awaited, not slept for: a correct loader reaches 20 and stops there.
         var dataset = ArrayDataset.Patterned(200, 1, 8);
         var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 10, CropSize = 8, Seed = 1, Workers = 3, Prefetch = 2 });
         using var batches = loader.Epoch(0).GetEnumerator();
+
         Assert.IsTrue(batches.MoveNext());
-        Thread.Sleep(300); // give the workers every chance to run ahead
-        Assert.IsLessThanOrEqualTo(30, dataset.Reads, "the batch in hand plus two prefetched");
-        Assert.IsGreaterThanOrEqualTo(20, dataset.Reads, "prefetching happened");
+        Assert.IsTrue(dataset.WaitForReads(20, TimeSpan.FromMinutes(1)), "one batch was prefetched beside the one in hand");
+        Assert.AreEqual(20, dataset.Reads, "no third batch while two slots are taken");
+
+        Assert.IsTrue(batches.MoveNext());
+        Assert.IsTrue(dataset.WaitForReads(30, TimeSpan.FromMinutes(1)), "the first batch's slot went back: a third batch was built");
+        Assert.AreEqual(30, dataset.Reads);
     }
 
     [TestMethod]
