@@ -25,7 +25,7 @@ public static class ModelExport
         var scaledMean = mean.Values.Select(v => (float)(v * pixelScale)).ToArray();
         var metadata = ModelMetadata.ForArchitecture(arch, labels,
             PixelMean.Image(arch.InputChannels, arch.ResizeSize, scaledMean), pixelScale: (float)pixelScale, training: training);
-        AlexNetOnnxWriter.Write(path, arch, model.ToMergedWeights(), metadata, lrnExport);
+        AlexNetOnnxWriter.Write(path, arch, MergedWeights.Of(model), metadata, lrnExport);
     }
 
     /// <summary>Exports a checkpoint's model.</summary>

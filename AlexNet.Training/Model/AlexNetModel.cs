@@ -8,184 +8,135 @@ using F = TorchSharp.torch.nn.functional;
 namespace AlexNet.Training.Model;
 
 /// <summary>
-/// The paper's AlexNet (Krizhevsky et al. 2012, section 3): two towers that talk only at conv3, fc6,
-/// fc7 and fc8. Parameters live per tower (towers.0.conv1.weight …), so a checkpoint is the same
-/// whether the towers sit on two devices (<see cref="PlaceTowers"/>) or one.
+/// The paper's AlexNet (Krizhevsky et al. 2012, section 3), built from an <see cref="AlexNetArchitecture"/>: conv1 …
+/// conv5, fc6, fc7 in each of two towers, which talk only at conv3, fc6, fc7 and fc8 (Figure 2), then fc8. Parameters
+/// live per tower (towers.0.conv1.weight …), so a checkpoint is the same wherever the towers run. Towers that share a
+/// device run together, their kernels concatenated into grouped convolutions; towers on devices of their own (the
+/// paper's two GPUs) run apart, and activations cross only where the towers talk. One forward pass serves both.
 /// </summary>
 public sealed class AlexNetModel : Module<Tensor, Tensor>
 {
     private readonly ModuleList<Tower> towers;
     private readonly Linear fc8;
-    private Device[] towerDevices;
+    private readonly LocalResponseNorm? lrn;
+    private int[][] groups = [];   // tower indices that run together, one entry per device in use
+    private Device[] groupDevices = [];
 
     /// <summary>The architecture this model was built from.</summary>
     public AlexNetArchitecture Architecture { get; }
 
-    /// <summary>True when the towers sit on different devices and activations cross between them.</summary>
-    public bool IsSplit => towerDevices.Distinct().Count() > 1 || forceSplitPath;
-    private bool forceSplitPath;
-
-    /// <summary>Builds the network with the given initialisation.</summary>
+    /// <summary>Builds the network with the given initialisation, on the CPU.</summary>
     /// <param name="architecture">Layer sizes and ablation switches.</param>
     /// <param name="init">Weight initialisation scheme.</param>
     public AlexNetModel(AlexNetArchitecture architecture, InitScheme init = InitScheme.Kaiming) : base("AlexNet")
     {
         Architecture = architecture;
-        towers = new ModuleList<Tower>(Enumerable.Range(0, architecture.Towers).Select(_ => new Tower(architecture)).ToArray());
+        towers = new ModuleList<Tower>([.. Enumerable.Range(0, architecture.Towers).Select(_ => new Tower(architecture))]);
         fc8 = Linear(architecture.FeatureSize, architecture.NumClasses);
+        if (architecture.Lrn is { } settings) lrn = new LocalResponseNorm(settings);
         RegisterComponents();
-        towerDevices = Enumerable.Repeat(CPU, architecture.Towers).ToArray();
+        PlaceOnOneDevice(CPU);
         Initialisation.Apply(this, init);
     }
 
     /// <summary>The towers, in order.</summary>
-    public IReadOnlyList<Tower> Towers => towers.ToList();
-
+    public IReadOnlyList<Tower> Towers => [.. towers];
     /// <summary>fc8, which reads both towers' fc7 and produces the class scores.</summary>
     public Linear Fc8 => fc8;
+    /// <summary>True when the towers run apart, each on a device of its own.</summary>
+    public bool TowersApart => groups.Length > 1;
+    /// <summary>The device that takes the input and returns the output.</summary>
+    public Device InputDevice => groupDevices[0];
 
-    /// <summary>
-    /// Puts tower i on <paramref name="devices"/>[i] (cuda:0 and cuda:1 in the paper) and fc8 with tower 0.
-    /// Activations then cross devices only at conv3, fc6, fc7 and fc8, where the paper's GPUs communicate.
-    /// </summary>
-    /// <param name="devices">One device per tower.</param>
-    /// <param name="forceSplit">Run the cross-device code path even when every device is the same (for tests).</param>
-    public AlexNetModel PlaceTowers(Device[] devices, bool forceSplit = false)
+    /// <summary>Puts tower i on <paramref name="devices"/>[i] (cuda:0 and cuda:1 in the paper), to run apart; fc8 goes with tower 0.</summary>
+    /// <param name="devices">One device per tower (the same device twice keeps the towers apart on it).</param>
+    public AlexNetModel PlaceTowers(Device[] devices)
     {
         if (devices.Length != towers.Count)
             throw new ArgumentException($"{towers.Count} tower(s) need {towers.Count} device(s), got {devices.Length}.");
-        for (int i = 0; i < towers.Count; i++) towers[i].to(devices[i]);
-        fc8.to(devices[0]);
-        towerDevices = devices;
-        forceSplitPath = forceSplit;
-        return this;
+        return Place([.. Enumerable.Range(0, towers.Count).Select(i => new[] { i })], devices);
     }
 
-    /// <summary>Puts the whole network on one device; towers run as grouped convolutions.</summary>
+    /// <summary>Puts the whole network on one device, where the towers run together as grouped convolutions.</summary>
     /// <param name="device">Target device.</param>
-    public AlexNetModel PlaceOnOneDevice(Device device)
+    public AlexNetModel PlaceOnOneDevice(Device device) => Place([[.. Enumerable.Range(0, towers.Count)]], [device]);
+
+    private AlexNetModel Place(int[][] towerGroups, Device[] devices)
     {
-        PlaceTowers(Enumerable.Repeat(device, towers.Count).ToArray());
+        for (int g = 0; g < towerGroups.Length; g++)
+            foreach (int t in towerGroups[g]) towers[t].to(devices[g]);
+        fc8.to(devices[0]);
+        (groups, groupDevices) = (towerGroups, devices);
         return this;
     }
 
-    /// <summary>The device that takes the input and returns the output.</summary>
-    public Device InputDevice => towerDevices[0];
-
-    /// <summary>Class scores (logits) for a batch of crops [N, C, S, S].</summary>
-    /// <param name="input">Mean-subtracted crops.</param>
+    /// <summary>Class scores (logits) for a batch of mean-subtracted crops [N, C, S, S].</summary>
+    /// <param name="input">The crops.</param>
     public override Tensor forward(Tensor input) => ForwardWithFeatures(input).Logits;
 
     /// <summary>Logits and the fc7 feature vector (section 6.1).</summary>
     /// <param name="input">Mean-subtracted crops [N, C, S, S].</param>
-    /// <param name="trace">Receives (stage name, output shape) for every stage when given.</param>
-    public (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor input, List<(string Stage, long[] Shape)>? trace = null) =>
-        IsSplit ? ForwardSplit(input, trace) : ForwardGrouped(input, trace);
-
-    // Each tower runs its own modules; tensors move only where the paper's GPUs exchange activations.
-    private (Tensor, Tensor) ForwardSplit(Tensor x, List<(string, long[])>? trace)
+    public (Tensor Logits, Tensor Features) ForwardWithFeatures(Tensor input)
     {
-        var a = Architecture;
-        var h = towers.Select((t, i) => x.to(towerDevices[i])).ToArray();
-        for (int layer = 0; layer < a.Convs.Count; layer++)
-        {
-            var previous = h;
-            h = towers.Select((t, i) =>
-            {
-                var inT = layer > 0 && a.Convs[layer].ReadsBothTowers ? Gather(previous, towerDevices[i]) : previous[i];
-                return t.ConvStage(layer, inT);
-            }).ToArray();
-            Record(trace, a.Convs[layer].Name, h);
-        }
-        var flat = towers.Select((t, i) => Gather(h, towerDevices[i]).flatten(1)).ToArray();
-        var fc6 = towers.Select((t, i) => t.FullyConnected(0, flat[i], training)).ToArray();
-        var fc7 = towers.Select((t, i) => t.FullyConnected(1, Gather(fc6, towerDevices[i]), training)).ToArray();
-        var features = Gather(fc7, towerDevices[0]);
+        Tensor[] fc7 = [];
+        foreach (var (stage, h) in Run(input))
+            if (stage == "fc7") fc7 = h;
+        var features = Gather(fc7, groupDevices[0]);
         return (fc8.forward(features), features);
     }
 
-    private static Tensor Gather(Tensor[] parts, Device device) =>
-        parts.Length == 1 ? parts[0].to(device) : cat(parts.Select(p => p.to(device)).ToArray(), 1);
+    /// <summary>Every stage's output in order, both towers' channels together: conv1 … conv5 (after pooling), fc6, fc7.
+    /// For looking inside the network (feature maps, their sizes), as torchvision's feature extraction does.</summary>
+    /// <param name="input">Mean-subtracted crops [N, C, S, S].</param>
+    public IEnumerable<(string Stage, Tensor Output)> Stages(Tensor input) =>
+        Run(input).Select(s => (s.Stage, Gather(s.Groups, groupDevices[0])));
 
-    private static void Record(List<(string, long[])>? trace, string name, Tensor[] perTower)
-    {
-        if (trace == null) return;
-        var shape = perTower[0].shape.ToArray();
-        shape[1] = perTower.Sum(t => t.shape[1]);
-        trace.Add((name, shape));
-    }
-
-    // One device: the towers' kernels become one grouped convolution (conv2, conv4, conv5) or one full one.
-    private (Tensor, Tensor) ForwardGrouped(Tensor x, List<(string, long[])>? trace)
+    // One pass over the layers, each a list of per-device activations (one entry when all towers share a device).
+    private IEnumerable<(string Stage, Tensor[] Groups)> Run(Tensor input)
     {
         var a = Architecture;
-        for (int layer = 0; layer < a.Convs.Count; layer++)
+        var h = groupDevices.Select(d => input.to(d)).ToArray();
+        for (int i = 0; i < a.Convs.Count; i++)
         {
-            var c = a.Convs[layer];
-            var w = cat(towers.Select(t => t.Conv(layer).weight!).ToArray(), 0);
-            var b = cat(towers.Select(t => t.Conv(layer).bias!).ToArray(), 0);
-            x = F.conv2d(x, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: a.ConvGroups(layer));
-            if (trace != null && c.MaxPool) trace.Add((c.Name + ".conv", x.shape.ToArray()));
-            if (a.BatchNorm)
+            var c = a.Convs[i];
+            // conv1 reads the image and conv3 both towers' maps (section 3.5); the others only their own tower's.
+            bool readsAll = i == 0 || c.ReadsBothTowers;
+            var previous = h;
+            h = [.. groups.Select((members, g) =>
             {
-                // Each tower's module normalises its own channels, so its running statistics stay its own.
-                var parts = x.chunk(towers.Count, 1);
-                x = cat(parts.Select((p, i) => towers[i].Norm(layer)!.forward(p)).ToArray(), 1);
-            }
-            x = Tower.Activate(a, x);
-            if (c.LocalResponseNorm && a.Lrn != null)
-                x = TowerLocalResponseNorm.Apply(x, Towers);
-            if (c.MaxPool) x = F.max_pool2d(x, a.PoolKernel, a.PoolStride);
-            trace?.Add((c.Name, x.shape.ToArray()));
+                var x = readsAll && i > 0 ? Gather(previous, groupDevices[g]) : previous[g];
+                x = F.conv2d(x, Joined(members, t => t.Convs[i].weight!), Joined(members, t => t.Convs[i].bias!),
+                    strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : members.Length);
+                if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
+                x = Activate(x);
+                if (c.LocalResponseNorm && lrn != null) x = lrn.Apply(x, towers: members.Length);
+                return c.MaxPool ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : x;
+            })];
+            yield return (c.Name, h);
         }
-        x = x.flatten(1);
-        for (int fc = 0; fc < 2; fc++)
+        for (int f = 0; f < a.FullyConnectedPerTower.Count; f++)
         {
-            var w = cat(towers.Select(t => t.Fc(fc).weight!).ToArray(), 0);
-            var b = cat(towers.Select(t => t.Fc(fc).bias!).ToArray(), 0);
-            x = F.dropout(Tower.Activate(a, F.linear(x, w, b)), a.Dropout, training);
+            // fc6 reads every tower's conv5 maps, fc7 every tower's fc6 (inverted dropout, section 4.2; see README).
+            var previous = h;
+            h = [.. groups.Select((members, g) => F.dropout(Activate(F.linear(Gather(previous, groupDevices[g]).flatten(1),
+                Joined(members, t => t.FullyConnected[f].weight!), Joined(members, t => t.FullyConnected[f].bias!))), a.Dropout, training))];
+            yield return ($"fc{6 + f}", h);
         }
-        return (fc8.forward(x), x);
     }
 
-    /// <summary>The weights in the merged (both towers concatenated) form the ONNX graph uses.</summary>
-    public AlexNetWeights ToMergedWeights()
-    {
-        using var scope = NewDisposeScope();
-        var w = new AlexNetWeights();
-        void Add(string name, IEnumerable<Tensor> parts)
-        {
-            using var merged = cat(parts.Select(p => p.detach().cpu()).ToArray(), 0);
-            w[name] = new WeightTensor(merged.shape.Select(d => (int)d).ToArray(), merged.data<float>().ToArray());
-        }
-        var towers = Towers;
-        for (int i = 0; i < 5; i++)
-        {
-            var folded = towers.Select(t => FoldNorm(t.Conv(i), t.Norm(i))).ToArray();
-            Add($"conv{i + 1}.weight", folded.Select(f => f.Weight));
-            Add($"conv{i + 1}.bias", folded.Select(f => f.Bias));
-        }
-        for (int i = 0; i < 2; i++)
-        {
-            Add($"fc{i + 6}.weight", towers.Select(t => t.Fc(i).weight!));
-            Add($"fc{i + 6}.bias", towers.Select(t => t.Fc(i).bias!));
-        }
-        Add("fc8.weight", [fc8.weight!]);
-        Add("fc8.bias", [fc8.bias!]);
-        w.Validate(Architecture);
-        return w;
-    }
+    private Tensor Activate(Tensor x) => Architecture.Activation == Activation.Relu ? F.relu(x) : tanh(x);
 
-    // In eval mode batch norm is y = γ (x − μ) / √(σ² + eps) + β per channel: one scale and shift, which the conv
-    // before it absorbs, so the exported graph needs no BatchNormalization node.
-    private static (Tensor Weight, Tensor Bias) FoldNorm(Conv2d conv, BatchNorm2d? bn)
-    {
-        var w = conv.weight!.detach();
-        var b = conv.bias!.detach();
-        if (bn == null) return (w, b);
-        var scale = bn.weight!.detach() / (bn.running_var!.detach() + bn.eps).sqrt();
-        return (w * scale.view(-1, 1, 1, 1), (b - bn.running_mean!.detach()) * scale + bn.bias!.detach());
-    }
+    // The towers' kernels of one layer side by side, tower order, as one grouped layer's.
+    private Tensor Joined(int[] members, Func<Tower, Tensor> parameter) =>
+        members.Length == 1 ? parameter(towers[members[0]]) : cat([.. members.Select(t => parameter(towers[t]))], 0);
+
+    // Batch norm keeps statistics per tower, so each tower's module sees its own channels.
+    private Tensor PerTower(Tensor x, int[] members, Func<Tower, Tensor, Tensor> apply) =>
+        members.Length == 1 ? apply(towers[members[0]], x)
+        : cat([.. x.chunk(members.Length, 1).Select((part, k) => apply(towers[members[k]], part))], 1);
+
+    private static Tensor Gather(Tensor[] parts, Device device) =>
+        parts.Length == 1 ? parts[0].to(device) : cat([.. parts.Select(p => p.to(device))], 1);
 
     /// <summary>
     /// Everything a checkpoint must hold to rebuild the model: the trainable parameters and the floating-point
@@ -198,4 +149,32 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
+}
+
+/// <summary>One of the paper's two GPU towers: its half of the kernels of every layer but fc8 (section 3.2), named as the
+/// architecture names them (conv1 … conv5, bn1 … bn5 with batch norm, fc6, fc7).</summary>
+public sealed class Tower : Module
+{
+    /// <summary>conv1 … conv5.</summary>
+    public IReadOnlyList<Conv2d> Convs { get; }
+    /// <summary>The batch normalisation after each conv layer; empty when the architecture has none.</summary>
+    public IReadOnlyList<BatchNorm2d> Norms { get; }
+    /// <summary>fc6 and fc7.</summary>
+    public IReadOnlyList<Linear> FullyConnected { get; }
+
+    /// <summary>Builds one tower's layers from the architecture table.</summary>
+    /// <param name="a">Layer sizes.</param>
+    public Tower(AlexNetArchitecture a) : base("Tower")
+    {
+        Convs = [.. a.Convs.Select((c, i) => Register(c.Name, Conv2d(a.ConvInChannelsPerTower(i), c.OutChannelsPerTower, c.Kernel, stride: c.Stride, padding: c.Padding)))];
+        Norms = a.BatchNorm ? [.. a.Convs.Select((c, i) => Register($"bn{i + 1}", BatchNorm2d(c.OutChannelsPerTower)))] : [];
+        int[] inputs = [a.Fc6Inputs, .. a.FullyConnectedPerTower.SkipLast(1).Select(units => units * a.Towers)];
+        FullyConnected = [.. a.FullyConnectedPerTower.Select((units, f) => Register($"fc{6 + f}", Linear(inputs[f], units)))];
+    }
+
+    private T Register<T>(string name, T module) where T : Module
+    {
+        register_module(name, module);
+        return module;
+    }
 }

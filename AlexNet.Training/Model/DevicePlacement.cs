@@ -2,12 +2,14 @@ using static TorchSharp.torch;
 
 namespace AlexNet.Training.Model;
 
-/// <summary>Parses a --devices value into one device per tower.</summary>
+/// <summary>Parses a --devices value: one device for the whole network, or one per tower.</summary>
 public static class DevicePlacement
 {
-    /// <summary>"cpu", "cuda" (both towers on cuda:0), "cuda:0,cuda:1" (one per tower, as in the paper).</summary>
+    /// <summary>"cpu" or "cuda" (the towers run together there, as grouped convolutions), or one device per tower such as
+    /// "cuda:0,cuda:1" (the paper's placement; "cpu,cpu" keeps the towers apart on the CPU).</summary>
     /// <param name="spec">The flag value.</param>
     /// <param name="towers">Towers in the model.</param>
+    /// <returns>One device, or one per tower.</returns>
     public static Device[] Parse(string spec, int towers)
     {
         var parts = spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -20,6 +22,12 @@ public static class DevicePlacement
                     "(build with -p:TorchBackend=cuda on a machine with an NVIDIA driver), or use --devices cpu.");
             return new Device(p);
         }).ToArray();
-        return parts.Length == 1 ? Enumerable.Repeat(devices[0], towers).ToArray() : devices;
+        return devices;
     }
+
+    /// <summary>Places the model as <see cref="Parse"/> read it: one device for all, or one per tower.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="devices">What <see cref="Parse"/> returned.</param>
+    public static AlexNetModel Apply(AlexNetModel model, Device[] devices) =>
+        devices.Length == 1 ? model.PlaceOnOneDevice(devices[0]) : model.PlaceTowers(devices);
 }

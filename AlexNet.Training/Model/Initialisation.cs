@@ -24,11 +24,11 @@ public static class Initialisation
     public static void Apply(AlexNetModel model, InitScheme scheme)
     {
         using var _ = no_grad();
+        var a = model.Architecture;
         foreach (var tower in model.Towers)
         {
-            for (int i = 0; i < 5; i++) Layer(tower.Conv(i).weight!, tower.Conv(i).bias!, $"conv{i + 1}", scheme);
-            Layer(tower.Fc(0).weight!, tower.Fc(0).bias!, "fc6", scheme);
-            Layer(tower.Fc(1).weight!, tower.Fc(1).bias!, "fc7", scheme);
+            for (int i = 0; i < tower.Convs.Count; i++) Layer(tower.Convs[i].weight!, tower.Convs[i].bias!, a.Convs[i].Name, scheme);
+            for (int f = 0; f < tower.FullyConnected.Count; f++) Layer(tower.FullyConnected[f].weight!, tower.FullyConnected[f].bias!, $"fc{6 + f}", scheme);
         }
         init.normal_(model.Fc8.weight!, 0, 0.01);
         init.zeros_(model.Fc8.bias!);

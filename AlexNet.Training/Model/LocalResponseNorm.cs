@@ -5,19 +5,26 @@ using F = TorchSharp.torch.nn.functional;
 namespace AlexNet.Training.Model;
 
 /// <summary>
-/// Section 3.3's normalisation written out: b_i = a_i / (k + α Σ_{j=i−n/2}^{i+n/2} a_j²)^β, the sum clipped at the
-/// first and last channel. Our own module rather than TorchSharp's nn.LocalResponseNorm, which leaves tensors
-/// outside the dispose scope on every call (4 per step in our net) and uses α/n.
+/// Section 3.3's normalisation written out: b_i = a_i / (k + α Σ_{j=i−n/2}^{i+n/2} a_j²)^β over adjacent kernels of
+/// one tower, the sum clipped at the tower's first and last kernel, so the window never reaches into the other tower's
+/// kernels (they sat on the other GPU). Our own code rather than TorchSharp's nn.LocalResponseNorm, which leaves tensors
+/// outside the dispose scope on every call and uses α/n.
 /// </summary>
 /// <param name="settings">n, α (the paper's), β, k.</param>
-public sealed class LocalResponseNorm(LrnSettings settings) : nn.Module<Tensor, Tensor>("LocalResponseNorm")
+public sealed class LocalResponseNorm(LrnSettings settings)
 {
     /// <summary>The constants in use.</summary>
     public LrnSettings Settings { get; } = settings;
 
-    /// <summary>Normalises across channels of [N, C, H, W] activations.</summary>
-    /// <param name="a">Activations of one tower.</param>
-    public override Tensor forward(Tensor a)
+    /// <summary>Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own.</summary>
+    /// <param name="a">The activations.</param>
+    /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
+    public Tensor Apply(Tensor a, int towers = 1) =>
+        towers == 1 ? Normalise(a) : cat([.. a.chunk(towers, 1).Select(Normalise)], 1);
+
+    // One tower's kernels: the window sums a², zero-padded at both ends of the channels. (Four-dimensional on purpose: the
+    // same window over a [N, towers, C, H, W] view made a small-preset training step 15 % slower.)
+    private Tensor Normalise(Tensor a)
     {
         int n = Settings.Size, before = n / 2, after = (n - 1) / 2;
         using var squares = a.square();

@@ -29,7 +29,7 @@ public static class ConvKernelGrid
         using var scope = NewDisposeScope();
         return model.Towers.Select(t =>
         {
-            var w = t.Conv(0).weight!.detach().cpu();
+            var w = t.Convs[0].weight!.detach().cpu();
             return new WeightTensor(w.shape.Select(d => (int)d).ToArray(), w.data<float>().ToArray());
         }).ToArray();
     }

@@ -97,7 +97,7 @@ public sealed class Trainer : IDisposable
         random.manual_seed(o.Seed);
         model = new AlexNetModel(arch, o.Init);
         var devices = DevicePlacement.Parse(o.Devices, arch.Towers);
-        model.PlaceTowers(devices);
+        DevicePlacement.Apply(model, devices);
         device = devices[0];
 
         if (stored != null)

@@ -17,7 +17,7 @@ public sealed class OnnxParityTests
         random.manual_seed(11);
         using var model = new AlexNetModel(arch);
         prepare?.Invoke(model);
-        if (split) model.PlaceTowers(Enumerable.Repeat(CPU, arch.Towers).ToArray(), forceSplit: true);
+        if (split) model.PlaceTowers(Enumerable.Repeat(CPU, arch.Towers).ToArray());
         model.eval();
         int c = arch.InputChannels, r = arch.ResizeSize;
         var mean = new MeanImage(c, r, Enumerable.Range(0, c * r * r).Select(i => (float)(i % 97)).ToArray());
@@ -91,9 +91,8 @@ public sealed class OnnxParityTests
     {
         using var _ = no_grad();
         foreach (var tower in model.Towers)
-            for (int i = 0; i < 5; i++)
+            foreach (var bn in tower.Norms)
             {
-                var bn = tower.Norm(i)!;
                 bn.running_mean!.copy_(randn_like(bn.running_mean!) * 0.3);
                 bn.running_var!.copy_(rand_like(bn.running_var!) * 2 + 0.1);
                 bn.weight!.copy_(rand_like(bn.weight!) + 0.5);

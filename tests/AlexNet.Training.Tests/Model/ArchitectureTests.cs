@@ -12,14 +12,15 @@ public sealed class ArchitectureTests
     {
         using var model = new AlexNetModel(AlexNetArchitecture.Paper());
         model.eval();
-        var trace = new List<(string Stage, long[] Shape)>();
         using var _ = no_grad();
         using var x = randn(1, 3, 227, 227);
-        model.ForwardWithFeatures(x, trace);
-        CollectionAssert.AreEqual(new[] { "conv1.conv", "conv1", "conv2.conv", "conv2", "conv3", "conv4", "conv5.conv", "conv5" },
-            trace.Select(t => t.Stage).ToArray());
-        CollectionAssert.AreEqual(new long[] { 55, 27, 27, 13, 13, 13, 13, 6 }, trace.Select(t => t.Shape[2]).ToArray());
-        CollectionAssert.AreEqual(new long[] { 96, 96, 256, 256, 384, 384, 256, 256 }, trace.Select(t => t.Shape[1]).ToArray());
+        var stages = model.Stages(x).Select(s => (s.Stage, Shape: s.Output.shape)).ToArray();
+        CollectionAssert.AreEqual(new[] { "conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7" }, stages.Select(s => s.Stage).ToArray());
+        // After pooling where there is pooling: 27, 13 and 6 for conv1, conv2 and conv5.
+        CollectionAssert.AreEqual(new long[] { 27, 13, 13, 13, 6 }, stages.Take(5).Select(s => s.Shape[2]).ToArray());
+        CollectionAssert.AreEqual(new long[] { 96, 256, 384, 384, 256, 4096, 4096 }, stages.Select(s => s.Shape[1]).ToArray());
+        // Figure 2's 55×55 maps of conv1, 48 kernels a tower, before the pooling.
+        CollectionAssert.AreEqual(new long[] { 1, 48, 55, 55 }, model.Towers[0].Convs[0].forward(x).shape);
     }
 
     [TestMethod]
@@ -37,7 +38,7 @@ public sealed class ArchitectureTests
         CollectionAssert.Contains(names, "towers.0.conv1.weight");
         CollectionAssert.Contains(names, "towers.1.fc7.bias");
         CollectionAssert.Contains(names, "fc8.weight");
-        model.PlaceTowers([CPU, CPU], forceSplit: true);
+        model.PlaceTowers([CPU, CPU]);
         CollectionAssert.AreEqual(names, model.named_parameters().Select(p => p.name).ToArray());
     }
 

@@ -25,17 +25,16 @@ public sealed class LocalResponseNormTests
     [TestMethod]
     public void LrnEqualsThePapersFormulaInsideEachTowerIncludingTheBoundary()
     {
-        var arch = AlexNetArchitecture.Small() with { Convs = AlexNetArchitecture.Small().Convs.Select(c => c with { OutChannelsPerTower = 6 }).ToArray() };
-        using var model = new AlexNetModel(arch);
+        var settings = new LrnSettings();
         // Large activations so the α term matters: 1e-4 · Σa² is comparable to k = 2.
         var a = Enumerable.Range(0, 12).Select(i => (float)(40 + 17 * i % 90)).ToArray();
         using var x = tensor(a, [1, 12, 1, 1]);
-        using var y = TowerLocalResponseNorm.Apply(x, model.Towers);
+        using var y = new LocalResponseNorm(settings).Apply(x, towers: 2);
         var got = y.data<float>().ToArray();
-        var expected = PaperFormula(a, 2, arch.Lrn!);
+        var expected = PaperFormula(a, 2, settings);
         for (int i = 0; i < 12; i++) Assert.AreEqual(expected[i], got[i], 1e-5, $"channel {i}");
         // Channel 5 ends tower 0: normalising across the boundary would give a different value.
-        var crossing = PaperFormula(a, 1, arch.Lrn!);
+        var crossing = PaperFormula(a, 1, settings);
         Assert.IsTrue(Math.Abs(crossing[5] - got[5]) > 1e-3, $"{crossing[5]} vs {got[5]}");
     }
 
@@ -43,10 +42,10 @@ public sealed class LocalResponseNormTests
     public void OurLrnEqualsTorchSharpsBuiltInGivenAlphaTimesN()
     {
         var p = new LrnSettings();
-        using var ours = new LocalResponseNorm(p);
+        var ours = new LocalResponseNorm(p);
         using var builtIn = nn.LocalResponseNorm(p.Size, p.FrameworkAlpha, p.Beta, p.K);
         using var x = randn(2, 9, 3, 3) * 80;
-        using var a = ours.forward(x);
+        using var a = ours.Apply(x);
         using var b = builtIn.forward(x);
         double diff = (a - b).abs().max().item<float>();
         Assert.IsTrue(diff < 1e-5, $"max diff {diff}");
@@ -56,7 +55,7 @@ public sealed class LocalResponseNormTests
     public void OurLrnGradientEqualsTorchSharpsBuiltIn()
     {
         var p = new LrnSettings();
-        using var ours = new LocalResponseNorm(p);
+        var ours = new LocalResponseNorm(p);
         using var builtIn = nn.LocalResponseNorm(p.Size, p.FrameworkAlpha, p.Beta, p.K);
         using var x = (randn(2, 9, 3, 3) * 80).requires_grad_();
         using var weights = randn(2, 9, 3, 3);
@@ -67,7 +66,7 @@ public sealed class LocalResponseNormTests
             loss.backward();
             return x.grad!.clone();
         }
-        using var g1 = Gradient(ours.forward);
+        using var g1 = Gradient(t => ours.Apply(t));
         using var g2 = Gradient(builtIn.forward);
         double diff = (g1 - g2).abs().max().item<float>(), scale = g2.abs().max().item<float>();
         Assert.IsTrue(scale > 0.1, $"gradient too small to compare: {scale}");

@@ -18,8 +18,8 @@ public sealed class PlacementTests
 
         (float[] Out, Dictionary<string, float[]> Grads) Run(bool split)
         {
-            if (split) model.PlaceTowers([CPU, CPU], forceSplit: true); else model.PlaceOnOneDevice(CPU);
-            Assert.AreEqual(split, model.IsSplit);
+            if (split) model.PlaceTowers([CPU, CPU]); else model.PlaceOnOneDevice(CPU);
+            Assert.AreEqual(split, model.TowersApart);
             model.zero_grad();
             using var logits = model.forward(x);
             using var loss = nn.functional.cross_entropy(logits, target);
@@ -56,7 +56,7 @@ public sealed class PlacementTests
         {
             random.manual_seed(7);
             using var model = new AlexNetModel(arch);
-            if (split) model.PlaceTowers([CPU, CPU], forceSplit: true);
+            if (split) model.PlaceTowers([CPU, CPU]);
             model.train();
             using var logits = model.forward(x);
             using var loss = nn.functional.cross_entropy(logits, target);
