@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Onnx.Metadata;
 using AlexNet.Onnx.Serving;
 

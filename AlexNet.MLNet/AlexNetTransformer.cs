@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.MLNet.Serving;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Metadata;

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Onnx.Metadata;
 
 namespace AlexNet.Onnx.Runtime;
@@ -13,52 +14,40 @@ public static class ImageCrops
 {
     /// <summary>Offset of the centre crop on both axes in the padded image: (R + 2p − S) / 2, 14 for the paper's 256 and 227.</summary>
     /// <param name="metadata">The model's preprocessing settings.</param>
-    public static int CentreOffset(ModelMetadata metadata) => (metadata.PaddedSize - metadata.InputSize) / 2;
+    public static int CentreOffset(ModelMetadata metadata) => CropWindow.CentreOffset(metadata.PaddedSize, metadata.InputSize);
 
     /// <summary>Writes one preprocessed crop.</summary>
     /// <param name="metadata">The model's preprocessing settings.</param>
     /// <param name="prepared">C×R×R planar values on the 0–255 scale, channels R, G, B (or gray).</param>
-    /// <param name="top">Crop's first row in the padded image (the R×R image when there is no padding).</param>
-    /// <param name="left">Crop's first column in the padded image.</param>
-    /// <param name="mirror">Reflect the crop horizontally (the paper's flips, section 4.1).</param>
+    /// <param name="window">The window in the padded image (the R×R image when there is no padding).</param>
     /// <param name="dest">C×S×S crop, in the model's channel order (mean and std are in that order too).</param>
     /// <exception cref="ArgumentException">A length or the window does not fit.</exception>
-    public static void Crop(ModelMetadata metadata, ReadOnlySpan<float> prepared, int top, int left, bool mirror, Span<float> dest)
+    public static void Crop(ModelMetadata metadata, ReadOnlySpan<float> prepared, CropWindow window, Span<float> dest)
     {
-        int c = metadata.InputChannels, r = metadata.ResizeSize, s = metadata.InputSize, pad = metadata.CropPadding, side = metadata.PaddedSize;
+        int c = metadata.InputChannels, r = metadata.ResizeSize, pad = metadata.CropPadding, side = metadata.PaddedSize;
         if (prepared.Length != c * r * r)
             throw new ArgumentException($"The prepared image holds {prepared.Length} values; {c}×{r}×{r} needs {c * r * r}.", nameof(prepared));
-        if (dest.Length != c * s * s)
-            throw new ArgumentException($"The crop holds {dest.Length} values; {c}×{s}×{s} needs {c * s * s}.", nameof(dest));
-        if (top < 0 || left < 0 || top + s > side || left + s > side)
-            throw new ArgumentException($"A {s}×{s} window at ({top}, {left}) leaves the {side}×{side} image.");
-
+        // The whole padded, normalised image first, then the window through the one cutting routine training uses too.
+        var normalised = new float[c * side * side];
         var mean = metadata.Mean;
         for (int ch = 0; ch < c; ch++)
         {
             int source = metadata.ChannelOrder == ChannelOrder.Bgr ? c - 1 - ch : ch;
             float scale = metadata.PixelScale, inverseStd = metadata.ChannelStd is { } std ? 1f / std[ch] : 1f;
-            for (int y = 0; y < s; y++)
+            for (int y = 0; y < r; y++)
             {
-                var output = dest.Slice((ch * s + y) * s, s);
-                int iy = top + y - pad; // row in the R×R image
-                for (int x = 0; x < s; x++)
-                {
-                    int ix = left + (mirror ? s - 1 - x : x) - pad;
-                    output[x] = iy < 0 || iy >= r || ix < 0 || ix >= r ? 0f
-                        : (prepared[(source * r + iy) * r + ix] * scale - mean.At(ch, iy, ix)) * inverseStd;
-                }
+                var row = normalised.AsSpan((ch * side + y + pad) * side + pad, r);
+                for (int x = 0; x < r; x++)
+                    row[x] = (prepared[(source * r + y) * r + x] * scale - mean.At(ch, y, x)) * inverseStd;
             }
         }
+        window.Cut(normalised, c, side, metadata.InputSize, dest);
     }
 
     /// <summary>Writes the centre crop, the single-crop evaluation input.</summary>
     /// <param name="metadata">The model's preprocessing settings.</param>
     /// <param name="prepared">C×R×R planar values on the 0–255 scale.</param>
     /// <param name="dest">C×S×S crop.</param>
-    public static void Centre(ModelMetadata metadata, ReadOnlySpan<float> prepared, Span<float> dest)
-    {
-        int offset = CentreOffset(metadata);
-        Crop(metadata, prepared, offset, offset, mirror: false, dest);
-    }
+    public static void Centre(ModelMetadata metadata, ReadOnlySpan<float> prepared, Span<float> dest) =>
+        Crop(metadata, prepared, CropWindow.Centre(metadata.PaddedSize, metadata.InputSize), dest);
 }

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using System.Runtime.InteropServices;
 using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Metadata;

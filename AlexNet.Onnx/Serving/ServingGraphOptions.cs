@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 namespace AlexNet.Onnx.Serving;
 
 /// <summary>Names and crop mode of a serving graph built by <see cref="ServingGraph"/>.</summary>

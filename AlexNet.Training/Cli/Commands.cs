@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Data;
 using AlexNet.Training.Model;
@@ -267,7 +268,7 @@ public static class Commands
         var data = TrainingData.Open(f.String("data")!, a.ResizeSize, a.InputChannels, evalLimit: f.Int("eval-limit"));
         var set = f.String("split") == "val" ? data.Validation : data.Test ?? data.Validation;
         int batch = Positive(f, "batch-size"), workers = Positive(f, "workers");
-        var centre = Evaluator.Evaluate(trained.Model, set, trained.Mean, trained.State.Options.EffectivePixelScale, CropMode.Centre, batch, workers);
+        var centre = Evaluator.Evaluate(trained.Model, set, trained.Mean, trained.State.Options.EffectivePixelScale, CropMode.CentreCrop, batch, workers);
         var ten = Evaluator.Evaluate(trained.Model, set, trained.Mean, trained.State.Options.EffectivePixelScale, CropMode.TenCrop, Math.Max(1, batch / 10), workers);
         Console.WriteLine($"{set.Count} images");
         Console.WriteLine($"centre crop: top-1 error {centre.Top1Error:P2}, top-5 error {centre.Top5Error:P2} (accuracy {1 - centre.Top1Error:P2})");

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 namespace AlexNet.Training.Data;
 
 /// <summary>
@@ -148,22 +149,17 @@ public sealed class BatchLoader
             _options.Mean?.Subtract(image);
             if (_options.Padding > 0) Pad(image, c, _dataset.Size, _options.Padding, padded); // zero = the mean once it is subtracted
             var dest = images.AsSpan(n * crops * one, crops * one);
-            switch (_options.Mode)
+            if (_options.Mode == CropMode.Random)
             {
-                case CropMode.Random:
-                    var random = SplitMix64.For(_options.Seed, epoch, index);
-                    var (x, y, flip) = Crops.DrawRandom(ref random, r, s);
-                    Crops.Crop(padded, c, r, x, y, s, flip, dest);
-                    if (pca) PcaLighting.Apply(dest, s * s, _options.Pca!.DrawShift(ref random));
-                    if (_options.RandomErasing > 0) RandomErasing.Apply(dest, c, s, RandomErasing.Draw(ref random, _options.RandomErasing, s));
-                    break;
-                case CropMode.Centre:
-                    int o = Crops.CentreOffset(r, s);
-                    Crops.Crop(padded, c, r, o, o, s, flip: false, dest);
-                    break;
-                default:
-                    TenCrop.Cut(padded, c, r, s, dest);
-                    break;
+                var random = SplitMix64.For(_options.Seed, epoch, index);
+                Crops.DrawRandom(ref random, r, s).Cut(padded, c, r, s, dest);
+                if (pca) PcaLighting.Apply(dest, s * s, _options.Pca!.DrawShift(ref random));
+                if (_options.RandomErasing > 0) RandomErasing.Apply(dest, c, s, RandomErasing.Draw(ref random, _options.RandomErasing, s));
+            }
+            else
+            {
+                var windows = CropWindow.For(_options.Mode, r, s);
+                for (int k = 0; k < windows.Count; k++) windows[k].Cut(padded, c, r, s, dest.Slice(k * one, one));
             }
         }
         return new Batch(images, labels, count, indices, crops);

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 namespace AlexNet.Training.Data;
 
 /// <summary>What <see cref="BatchLoader"/> delivers and how it prefetches.</summary>

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using System.Diagnostics;
 using AlexNet.Training.Data;
 using AlexNet.Training.Reporting;
@@ -86,7 +87,7 @@ public sealed class StudyRunner(StudyBudget budget)
         var initial = ConvKernelGrid.Conv1Kernels(trainer.Model);
         var result = trainer.Run();
         var train = Evaluator.Evaluate(trainer.Model, new FirstImages(d.Train, budget.EvalLimit), trainer.Mean, o.EffectivePixelScale,
-            CropMode.Centre, o.BatchSize, o.Workers);
+            CropMode.CentreCrop, o.BatchSize, o.Workers);
         var r = new ArmResult(key, d.Name, result.State.History, train, result.Test!, clock.Elapsed.TotalSeconds,
             trainer.Model.ParameterCount, initial, ConvKernelGrid.Conv1Kernels(trainer.Model));
         ArmCache.Save(o.RunDir, budget, r);

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
 using AlexNet.Training.Model;
 using static TorchSharp.torch;

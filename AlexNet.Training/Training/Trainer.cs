@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using System.Diagnostics;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Data;
@@ -142,7 +143,7 @@ public sealed class Trainer : IDisposable
             int batches = (order.Length + o.BatchSize - 1) / o.BatchSize;
             var sums = state.PartialEpoch.ToArray(); // loss·n, wrong, seen, seconds
             var progress = new ProgressBar(log, $"epoch {epoch + 1}/{o.Epochs}", batches, o.BatchSize);
-            var mode = o.Augment ? CropMode.Random : CropMode.Centre;
+            var mode = o.Augment ? CropMode.Random : CropMode.CentreCrop;
             var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], new BatchLoaderOptions
             {
                 BatchSize = o.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding, Mode = mode, Mean = mean, Pca = pca,
@@ -179,7 +180,7 @@ public sealed class Trainer : IDisposable
             sums[3] += clock.Elapsed.TotalSeconds;
             progress.Finish();
 
-            var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.Centre, o.BatchSize, o.Workers);
+            var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.BatchSize, o.Workers);
             var row = new EpochMetrics(epoch + 1, sgd.LearningRate, sums[0] / sums[2], sums[1] / sums[2], val.Top1Error, val.Top5Error,
                 sums[3], sums[2] / Math.Max(sums[3], 1e-9));
             double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
@@ -206,7 +207,7 @@ public sealed class Trainer : IDisposable
         }
 
         var heldOut = data.Test ?? data.Validation;
-        var centre = Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.Centre, o.BatchSize, o.Workers);
+        var centre = Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.BatchSize, o.Workers);
         var ten = o.TenCropAtEnd ? Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.TenCrop, Math.Max(1, o.BatchSize / 10), o.Workers) : null;
         var final = new FinalEvaluation(data.Test != null ? "test" : "val", centre, ten);
         log?.WriteLine($"{final.Dataset}: centre crop top-1 error {centre.Top1Error:P2}, top-5 {centre.Top5Error:P2}" +

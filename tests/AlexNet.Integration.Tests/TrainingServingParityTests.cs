@@ -7,7 +7,7 @@ using AlexNet.Training.Model;
 using AlexNet.Training.Training;
 using Microsoft.ML;
 using static TorchSharp.torch;
-using DataCropMode = AlexNet.Training.Data.CropMode;
+using DataCropMode = AlexNet.Onnx.Imaging.CropMode;
 
 namespace AlexNet.Integration.Tests;
 
@@ -38,7 +38,7 @@ public sealed class TrainingServingParityTests
         return (ImageFolderDataset.Open(root, new ImageFolderOptions { Size = size, Channels = 3 }), files);
     }
 
-    private static void AssertTenCropParity(AlexNetArchitecture arch, DataCropMode trainingMode, AlexNet.Onnx.Serving.CropMode servingMode)
+    private static void AssertTenCropParity(AlexNetArchitecture arch, DataCropMode trainingMode, AlexNet.Onnx.Imaging.CropMode servingMode)
     {
         random.manual_seed(5);
         using var model = new AlexNetModel(arch);
@@ -70,24 +70,24 @@ public sealed class TrainingServingParityTests
 
     [TestMethod]
     public void MlNetTenCropScoresEqualTheTrainingSidesTenCropEvaluationForTheSmallPreset() =>
-        AssertTenCropParity(AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3), DataCropMode.TenCrop, AlexNet.Onnx.Serving.CropMode.TenCrop);
+        AssertTenCropParity(AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3), DataCropMode.TenCrop, AlexNet.Onnx.Imaging.CropMode.TenCrop);
 
     [TestMethod]
     public void MlNetCentreCropScoresEqualTheTrainingSidesCentreCropEvaluationForTheSmallPreset() =>
-        AssertTenCropParity(AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3), DataCropMode.Centre, AlexNet.Onnx.Serving.CropMode.CentreCrop);
+        AssertTenCropParity(AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3), DataCropMode.CentreCrop, AlexNet.Onnx.Imaging.CropMode.CentreCrop);
 
     // 28-px images padded by 2 zeros a side: the corner crops reach into the padding, the centre crop is the image.
     private static AlexNetArchitecture PaddedSmall() => AlexNetArchitecture.Small(numClasses: 4, inputChannels: 3) with { ResizeSize = 28, CropPadding = 2 };
 
     [TestMethod]
     public void MlNetTenCropScoresEqualTheTrainingSidesTenCropEvaluationWithCropPadding() =>
-        AssertTenCropParity(PaddedSmall(), DataCropMode.TenCrop, AlexNet.Onnx.Serving.CropMode.TenCrop);
+        AssertTenCropParity(PaddedSmall(), DataCropMode.TenCrop, AlexNet.Onnx.Imaging.CropMode.TenCrop);
 
     [TestMethod]
     public void MlNetCentreCropScoresEqualTheTrainingSidesCentreCropEvaluationWithCropPadding() =>
-        AssertTenCropParity(PaddedSmall(), DataCropMode.Centre, AlexNet.Onnx.Serving.CropMode.CentreCrop);
+        AssertTenCropParity(PaddedSmall(), DataCropMode.CentreCrop, AlexNet.Onnx.Imaging.CropMode.CentreCrop);
 
     [TestMethod]
     public void MlNetTenCropScoresEqualTheTrainingSidesTenCropEvaluationForThePaperPreset() =>
-        AssertTenCropParity(AlexNetArchitecture.Paper(numClasses: 4), DataCropMode.TenCrop, AlexNet.Onnx.Serving.CropMode.TenCrop);
+        AssertTenCropParity(AlexNetArchitecture.Paper(numClasses: 4), DataCropMode.TenCrop, AlexNet.Onnx.Imaging.CropMode.TenCrop);
 }

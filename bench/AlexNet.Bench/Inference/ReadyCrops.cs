@@ -32,14 +32,9 @@ public static class ReadyCrops
         var m = model.Metadata;
         var prepared = new float[m.InputChannels * m.ResizeSize * m.ResizeSize];
         PaperPreparation.Load(path, m.ResizeSize, m.InputChannels, prepared);
-        int r = m.PaddedSize, s = m.InputSize, o = ImageCrops.CentreOffset(m);
-        (int Top, int Left)[] windows = [(0, 0), (0, r - s), (r - s, 0), (r - s, r - s), (o, o)];
+        var windows = CropWindow.TenCrop(m.PaddedSize, m.InputSize);
         var crops = new float[10 * model.CropLength];
-        for (int i = 0; i < 10; i++)
-        {
-            var (top, left) = windows[i % 5];
-            ImageCrops.Crop(m, prepared, top, i < 5 ? left : r - s - left, mirror: i >= 5, crops.AsSpan(i * model.CropLength, model.CropLength));
-        }
+        for (int i = 0; i < 10; i++) ImageCrops.Crop(m, prepared, windows[i], crops.AsSpan(i * model.CropLength, model.CropLength));
         return crops;
     }
 }

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Bench.Harness;
 using AlexNet.Training.Data;
 

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.MLNet.Tests.Imaging;
 using AlexNet.MLNet.Tests.Support;
 using AlexNet.Onnx.Metadata;

@@ -99,7 +99,7 @@ public sealed class OutputColumnTests
         CollectionAssert.AreEqual(new[] { "astronaut", "cat", "coffee", "rocket" }, estimator.Labels.ToArray());
         var data = ml.Transforms.LoadImages("Image", null, nameof(PathRow.ImagePath)).Fit(Pipelines.PhotoPaths(ml)).Transform(Pipelines.PhotoPaths(ml));
         using var transformer = estimator.Fit(data);
-        Assert.AreEqual(AlexNet.Onnx.Serving.CropMode.TenCrop, transformer.CropMode);
+        Assert.AreEqual(AlexNet.Onnx.Imaging.CropMode.TenCrop, transformer.CropMode);
         Assert.AreEqual(32, transformer.Metadata.ResizeSize);
         Assert.AreEqual(28, transformer.Metadata.InputSize);
         Assert.AreEqual("small", transformer.Metadata.Preset);

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.MLNet.Tests.Support;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Serving;
@@ -31,17 +32,6 @@ public sealed class ServingGraphTests
         if (error.Contains("No module named 'onnx'")) Assert.Inconclusive("install Debian's python3-onnx");
         Assert.AreEqual(0, process.ExitCode, error);
         Assert.IsGreaterThan(10, int.Parse(output.Trim()));
-    }
-
-    [TestMethod]
-    public void TenCropWindowsAreCornersCentreThenTheirMirrors()
-    {
-        var windows = CropWindow.TenCrop(256, 227);
-        CollectionAssert.AreEqual(new[]
-        {
-            new CropWindow(0, 0, false), new CropWindow(0, 29, false), new CropWindow(29, 0, false), new CropWindow(29, 29, false), new CropWindow(14, 14, false),
-            new CropWindow(0, 0, true), new CropWindow(0, 29, true), new CropWindow(29, 0, true), new CropWindow(29, 29, true), new CropWindow(14, 14, true),
-        }, windows.ToArray());
     }
 
     [TestMethod]

@@ -29,7 +29,7 @@ public sealed class ImageCropsTests
         };
         var crop = new float[3 * 4];
 
-        ImageCrops.Crop(metadata, prepared, top: 1, left: 2, mirror: true, crop);
+        ImageCrops.Crop(metadata, prepared, new CropWindow(Top: 1, Left: 2, Mirror: true), crop);
 
         Assert.AreEqual((213 * 0.5f - 4) / 1, crop[0]);   // B plane (source 2), row 1, column 3
         Assert.AreEqual((212 * 0.5f - 3) / 1, crop[1]);   // mirrored: column 2 comes second
@@ -49,7 +49,7 @@ public sealed class ImageCropsTests
         };
         var crop = new float[9];
 
-        ImageCrops.Crop(metadata, prepared, top: 2, left: 0, mirror: false, crop); // bottom-left window
+        ImageCrops.Crop(metadata, prepared, new CropWindow(Top: 2, Left: 0, Mirror: false), crop); // bottom-left window
 
         CollectionAssert.AreEqual(new float[] { 0, 10 - 1, 11 - 1, 0, 20 - 1, 21 - 1, 0, 0, 0 }, crop);
         Assert.AreEqual(1, ImageCrops.CentreOffset(metadata));

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
 
 namespace AlexNet.Training.Tests.Data;
@@ -51,7 +52,7 @@ public sealed class BatchLoaderTests
     {
         var dataset = ArrayDataset.Patterned(5, 1, 4);
         var mean = MeanImage.Compute(dataset);
-        var loader = new BatchLoader(dataset, [4, 1], new BatchLoaderOptions { BatchSize = 2, CropSize = 2, Mode = CropMode.Centre, Mean = mean, Shuffle = false, Workers = 2 });
+        var loader = new BatchLoader(dataset, [4, 1], new BatchLoaderOptions { BatchSize = 2, CropSize = 2, Mode = CropMode.CentreCrop, Mean = mean, Shuffle = false, Workers = 2 });
         var batch = loader.Epoch(0).Single();
         CollectionAssert.AreEqual(new[] { 4, 1 }, batch.Indices);
         var image = new float[16];
@@ -66,7 +67,7 @@ public sealed class BatchLoaderTests
     {
         var dataset = ArrayDataset.Patterned(3, 1, 4);
         var mean = MeanImage.Compute(dataset);
-        var loader = new BatchLoader(dataset, [2], new BatchLoaderOptions { BatchSize = 1, CropSize = 4, Padding = 2, Mode = CropMode.Centre, Mean = mean, Shuffle = false, Workers = 1 });
+        var loader = new BatchLoader(dataset, [2], new BatchLoaderOptions { BatchSize = 1, CropSize = 4, Padding = 2, Mode = CropMode.CentreCrop, Mean = mean, Shuffle = false, Workers = 1 });
         var batch = loader.Epoch(0).Single();
         var image = new float[16];
         dataset.ReadImage(2, image);
@@ -108,7 +109,8 @@ public sealed class BatchLoaderTests
         var image = new float[3 * 8 * 8];
         dataset.ReadImage(1, image);
         var expected = new float[10 * 3 * 36];
-        TenCrop.Cut(image, 3, 8, 6, expected);
+        var windows = CropWindow.TenCrop(8, 6);
+        for (int k = 0; k < 10; k++) windows[k].Cut(image, 3, 8, 6, expected.AsSpan(k * 108, 108));
         CollectionAssert.AreEqual(expected, batch.Images[(10 * 108)..(20 * 108)]);
     }
 

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
 
 namespace AlexNet.Training.Tests.Data;
