@@ -1,23 +1,15 @@
+using AlexNet.Onnx.Datasets;
+
 namespace AlexNet.Training.Data;
 
-/// <summary>Fashion-MNIST (Zalando, MIT), vendored in data/fashion-mnist: 60,000 training and 10,000 test images, 28×28 gray.</summary>
+/// <summary>Fashion-MNIST prepared for training (its files: <see cref="FashionMnistFiles"/>).</summary>
 public static class FashionMnist
 {
     /// <summary>The ten classes in label order.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+    public static IReadOnlyList<string> ClassNames => FashionMnistFiles.ClassNames;
 
-    /// <summary>The vendored folder, found by walking up from the working directory and the program's folder; null when absent.</summary>
-    public static string? FindVendoredFolder()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "data", "fashion-mnist");
-                if (File.Exists(Path.Combine(candidate, "train-images-idx3-ubyte.gz"))) return candidate;
-            }
-        return null;
-    }
+    /// <summary>The vendored folder, or null (see <see cref="FashionMnistFiles.FindVendoredFolder"/>).</summary>
+    public static string? FindVendoredFolder() => FashionMnistFiles.FindVendoredFolder();
 
     /// <summary>Loads the training split (60,000 images).</summary>
     /// <param name="folder">Folder with the four IDX files (.gz or raw).</param>
@@ -43,7 +35,7 @@ public static class FashionMnist
     public static (IdxDataset Train, IdxDataset Validation) TrainAndValidation(string folder, int size, int validationImages, int? trainLimit, int? validationLimit)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: Fashion-MNIST folder not found.");
-        var source = IdxDataset.Read(Pick(folder, "train-images-idx3-ubyte"), Pick(folder, "train-labels-idx1-ubyte"));
+        var source = IdxDataset.Read(FashionMnistFiles.File(folder, "train-images-idx3-ubyte"), FashionMnistFiles.File(folder, "train-labels-idx1-ubyte"));
         int trainCount = source.Count - validationImages;
         return (source.Prepare(size, ClassNames, 0, Math.Min(trainLimit ?? trainCount, trainCount)),
                 source.Prepare(size, ClassNames, trainCount, Math.Min(validationLimit ?? validationImages, validationImages)));
@@ -52,16 +44,6 @@ public static class FashionMnist
     private static IdxDataset Load(string folder, string split, int size, int start, int? count)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: Fashion-MNIST folder not found.");
-        return IdxDataset.Load(Pick(folder, $"{split}-images-idx3-ubyte"), Pick(folder, $"{split}-labels-idx1-ubyte"), size, ClassNames, start, count);
-    }
-
-    private static string Pick(string folder, string stem)
-    {
-        foreach (var name in new[] { stem + ".gz", stem, stem.Replace("-idx", ".idx", StringComparison.Ordinal) })
-        {
-            string path = Path.Combine(folder, name);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException($"{folder}: neither {stem}.gz nor {stem} is there.", Path.Combine(folder, stem + ".gz"));
+        return IdxDataset.Load(FashionMnistFiles.File(folder, $"{split}-images-idx3-ubyte"), FashionMnistFiles.File(folder, $"{split}-labels-idx1-ubyte"), size, ClassNames, start, count);
     }
 }

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Datasets;
 using AlexNet.Onnx.Imaging;
 
 namespace AlexNet.Training.Data;

@@ -1,4 +1,5 @@
 using AlexNet.Reliability.Tests.Support;
+using AlexNet.Onnx.Datasets;
 using AlexNet.Training.Data;
 
 namespace AlexNet.Reliability.Tests.Hostile;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using AlexNet.Training.Data;
+using AlexNet.Onnx.Datasets;
 
 namespace AlexNet.Reliability.Tests.Support;
 
@@ -22,7 +22,7 @@ internal static class TinyFashionMnist
 
     private static string Write()
     {
-        var source = FashionMnist.FindVendoredFolder()
+        var source = FashionMnistFiles.FindVendoredFolder()
             ?? throw new AssertFailedException("The vendored data/fashion-mnist folder was not found above " + AppContext.BaseDirectory);
         int train = TrainImages + AlexNet.Training.Training.TrainingData.IdxValidationImages;
         Copy(source, "train-images-idx3-ubyte", train);

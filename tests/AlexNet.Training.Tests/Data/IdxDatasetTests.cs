@@ -1,4 +1,5 @@
 using AlexNet.Onnx.Imaging;
+using AlexNet.Onnx.Datasets;
 using AlexNet.Training.Data;
 
 namespace AlexNet.Training.Tests.Data;

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using AlexNet.Onnx.Datasets;
 using AlexNet.Training.Data;
 
 namespace AlexNet.Training.Tests.Data;

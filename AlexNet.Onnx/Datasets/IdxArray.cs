@@ -1,4 +1,4 @@
-namespace AlexNet.Training.Data;
+namespace AlexNet.Onnx.Datasets;
 
 /// <summary>The contents of an IDX file of unsigned bytes (MNIST, Fashion-MNIST).</summary>
 /// <param name="Dimensions">Sizes from the header, e.g. [60000, 28, 28] for images, [60000] for labels.</param>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace AlexNet.Training.Data;
+namespace AlexNet.Onnx.Datasets;
 
 /// <summary>
 /// Reads IDX files (the format of MNIST and Fashion-MNIST), gzip-compressed or raw (told apart by the gzip
