@@ -53,12 +53,7 @@ public sealed class BatchLoader
     {
         var order = (int[])_indices.Clone();
         if (!_options.Shuffle) return order;
-        var random = SplitMix64.For(_options.Seed, epoch, -1);
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        SplitMix64.For(_options.Seed, epoch, -1).Shuffle(order);
         return order;
     }
 

@@ -45,6 +45,17 @@ public struct SplitMix64
         return (int)((NextUInt64() >> 33) * (ulong)maxExclusive >> 31);
     }
 
+    /// <summary>Shuffles <paramref name="items"/> in place (Fisher–Yates, from the last item down).</summary>
+    /// <param name="items">The items.</param>
+    public void Shuffle(Span<int> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     /// <summary>Standard normal N(0, 1), by the Box–Muller transform.</summary>
     public double NextGaussian()
     {
