@@ -1,4 +1,3 @@
-using AlexNet.Training.Cli;
 
 namespace AlexNet.Training.Diagnostics;
 
@@ -24,7 +23,7 @@ public sealed record Requirement(Stack Stack, int? CudaDevice)
     /// <c>torch:</c> or <c>onnx:</c>; without a prefix an item is required of both stacks.
     /// </summary>
     /// <param name="text">e.g. "cuda:0" or "torch:cpu,onnx:cuda".</param>
-    /// <exception cref="UsageException">An item is not one of those forms.</exception>
+    /// <exception cref="FormatException">An item is not one of those forms.</exception>
     public static IReadOnlyList<Requirement> ParseList(string text)
     {
         var list = new List<Requirement>();
@@ -39,11 +38,11 @@ public sealed record Requirement(Stack Stack, int? CudaDevice)
                 "cpu" => null,
                 "cuda" or "gpu" => -1,
                 _ when item.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(item[5..], out var n) && n >= 0 => n,
-                _ => throw new UsageException($"--require '{raw}': use cpu, cuda or cuda:N, optionally prefixed with torch: or onnx:."),
+                _ => throw new FormatException($"--require '{raw}': use cpu, cuda or cuda:N, optionally prefixed with torch: or onnx:."),
             };
             list.AddRange(stacks.Select(s => new Requirement(s, device)));
         }
-        if (list.Count == 0) throw new UsageException("--require needs at least one of cpu, cuda, cuda:N.");
+        if (list.Count == 0) throw new FormatException("--require needs at least one of cpu, cuda, cuda:N.");
         return list.Distinct().ToList();
     }
 }

@@ -44,7 +44,7 @@ public static class ModelExport
         var notes = test == null ? null
             : $"{test.Dataset}: centre crop top-1 error {test.CentreCrop.Top1Error:P2}" +
               (test.TenCrop != null ? $", ten-crop top-1 error {test.TenCrop.Top1Error:P2}" : "") + $"; seed {state.Options.Seed}";
-        return new TrainingSummary(Path.GetFileName(Path.GetFullPath(state.Options.Data).TrimEnd('/')), state.CompletedEpochs,
+        return new TrainingSummary(Path.GetFileName(Path.GetFullPath(state.Options.Data.Path).TrimEnd('/')), state.CompletedEpochs,
             best?.Top1Error, best?.Top5Error, notes);
     }
 }

@@ -17,8 +17,11 @@ public sealed record StudyArm(string Label, Func<TrainOptions, TrainOptions> App
     /// </summary>
     /// <param name="o">Options of the arm.</param>
     /// <param name="dataName">Name of the data it trains on.</param>
-    public static string Key(TrainOptions o, string dataName) =>
-        $"{dataName}-{o.Activation.ToString().ToLowerInvariant()}-lrn{(o.Lrn ? 1 : 0)}-pool{(o.OverlappingPooling ? "32" : "22")}" +
-        $"-towers{(o.OneTower ? 1 : 2)}-dropout{o.Dropout:0.##}-pca{(o.PcaLighting ? 1 : 0)}-seed{o.Seed}" +
-        (o.Lrn && o.LrnAlpha != new AlexNet.Onnx.Model.LrnSettings().Alpha ? FormattableString.Invariant($"-lrnalpha{o.LrnAlpha:g4}") : "");
+    public static string Key(TrainOptions o, string dataName)
+    {
+        var a = o.Architecture;
+        return $"{dataName}-{a.Activation.ToString().ToLowerInvariant()}-lrn{(a.Lrn ? 1 : 0)}-pool{(a.OverlappingPooling ? "32" : "22")}" +
+            $"-towers{(a.OneTower ? 1 : 2)}-dropout{a.Dropout:0.##}-pca{(o.Augmentation.PcaLighting ? 1 : 0)}-seed{o.Seed}" +
+            (a.Lrn && a.LrnAlpha != new AlexNet.Onnx.Model.LrnSettings().Alpha ? FormattableString.Invariant($"-lrnalpha{a.LrnAlpha:g4}") : "");
+    }
 }

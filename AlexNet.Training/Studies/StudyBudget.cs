@@ -39,14 +39,20 @@ public sealed record StudyBudget
     public TextWriter? Log { get; init; }
 
     /// <summary>The paper's choices (the small preset's defaults) under this budget; each arm changes one thing.</summary>
-    public TrainOptions PaperOptions() => new()
+    public TrainOptions PaperOptions() => new TrainOptions() is var d ? d with
     {
-        Preset = "small", Epochs = Epochs, BatchSize = BatchSize, Seed = Seed, TrainLimit = TrainLimit, ValLimit = EvalLimit,
-        Workers = Workers, Threads = Threads, TenCropAtEnd = false, Export = false, Log = Log,
-    };
+        Seed = Seed,
+        Data = d.Data with { Path = Data, TrainLimit = TrainLimit, ValLimit = EvalLimit },
+        Optimisation = d.Optimisation with { BatchSize = BatchSize },
+        Schedule = d.Schedule with { Epochs = Epochs },
+        Runtime = d.Runtime with { Workers = Workers, Threads = Threads, TenCropAtEnd = false, Export = false, Log = Log },
+    } : d;
 
     /// <summary>One line describing the budget for reports.</summary>
     public string Describe() =>
         $"small preset, {TrainLimit:N0} training images, {Epochs} epochs, batch {BatchSize}, seed {Seed}, " +
-        $"validation and test on {EvalLimit:N0} images each; SGD lr 0.01, momentum 0.9, weight decay 0.0005, plateau schedule";
+        $"validation and test on {EvalLimit:N0} images each; SGD lr {D.Optimisation.LearningRate:g}, momentum {D.Optimisation.Momentum:g}, " +
+        $"weight decay {D.Optimisation.WeightDecay:g}, {D.Schedule.LearningRate} schedule";
+
+    private static readonly TrainOptions D = new();
 }

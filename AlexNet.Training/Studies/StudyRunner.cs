@@ -65,13 +65,13 @@ public sealed class StudyRunner(StudyBudget budget)
         var key = StudyArm.Key(o, d.Name);
         if (arms.TryGetValue(key, out var done)) return done;
         // Ten-crop scoring costs ten forward passes per image: only the gray paper model, which the tencrop study reads.
-        o = o with { RunDir = Path.Combine(budget.RunRoot, key), TenCropAtEnd = IsPaperConfiguration(o) && !colour };
+        o = o with { Runtime = o.Runtime with { RunDir = Path.Combine(budget.RunRoot, key), TenCropAtEnd = IsPaperConfiguration(o) && !colour } };
         ArmLock? held;
         while (true)
         {
-            if (ArmCache.Load(o.RunDir, budget) is { } stored)
+            if (ArmCache.Load(o.Runtime.RunDir, budget) is { } stored)
             {
-                budget.Log?.WriteLine($"== arm {key}: reusing {Path.Combine(o.RunDir, ArmCache.FileName)}");
+                budget.Log?.WriteLine($"== arm {key}: reusing {Path.Combine(o.Runtime.RunDir, ArmCache.FileName)}");
                 return arms[key] = stored;
             }
             if ((held = ArmLock.TryTake(budget.RunRoot, key)) != null) break;
@@ -79,23 +79,23 @@ public sealed class StudyRunner(StudyBudget budget)
             Thread.Sleep(TimeSpan.FromSeconds(15));
         }
         using var _ = held;
-        if (ArmCache.Load(o.RunDir, budget) is { } justStored) return arms[key] = justStored; // finished while we looked
-        if (Directory.Exists(o.RunDir)) Directory.Delete(o.RunDir, recursive: true);
+        if (ArmCache.Load(o.Runtime.RunDir, budget) is { } justStored) return arms[key] = justStored; // finished while we looked
+        if (Directory.Exists(o.Runtime.RunDir)) Directory.Delete(o.Runtime.RunDir, recursive: true);
         budget.Log?.WriteLine($"== arm {key}: training {d.Train.Count:N0} images × {o.Epochs} epochs");
         var clock = Stopwatch.StartNew();
         using var trainer = new Trainer(o, d);
         var initial = ConvKernelGrid.Conv1Kernels(trainer.Model);
         var result = trainer.Run();
         var train = Evaluator.Evaluate(trainer.Model, new FirstImages(d.Train, budget.EvalLimit), trainer.Mean, o.EffectivePixelScale,
-            CropMode.CentreCrop, o.BatchSize, o.Workers);
+            CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
         var r = new ArmResult(key, d.Name, result.State.History, train, result.Test!, clock.Elapsed.TotalSeconds,
             trainer.Model.ParameterCount, initial, ConvKernelGrid.Conv1Kernels(trainer.Model));
-        ArmCache.Save(o.RunDir, budget, r);
+        ArmCache.Save(o.Runtime.RunDir, budget, r);
         budget.Log?.WriteLine($"== arm {key}: test error {r.Test.CentreCrop.Top1Error:P2}, {r.Seconds:F0} s");
         return arms[key] = r;
     }
 
+    // The options the paper's arm trains with: every switch of every study at its default.
     private static bool IsPaperConfiguration(TrainOptions o) =>
-        o is { Activation: AlexNet.Onnx.Model.Activation.Relu, Lrn: true, OverlappingPooling: true, OneTower: false, PcaLighting: true } && o.Dropout == 0.5
-        && o.LrnAlpha == new AlexNet.Onnx.Model.LrnSettings().Alpha;
+        o.Architecture == new ArchitectureOptions() && o.Augmentation == new AugmentationOptions();
 }

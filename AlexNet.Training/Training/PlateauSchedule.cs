@@ -6,12 +6,12 @@ namespace AlexNet.Training.Training;
 /// </summary>
 public sealed class PlateauSchedule
 {
-    /// <summary>Epochs without improvement before a drop.</summary>
-    public int Patience { get; init; } = 2;
+    /// <summary>Epochs without improvement before a drop (<see cref="LearningRateSchedule.Plateau"/> holds the default).</summary>
+    public required int Patience { get; init; }
     /// <summary>Most drops allowed.</summary>
-    public int MaxDrops { get; init; } = 3;
-    /// <summary>Factor applied at each drop.</summary>
-    public double Factor { get; init; } = 0.1;
+    public required int MaxDrops { get; init; }
+    /// <summary>Factor applied at each drop, and at each of a step schedule's milestones: ÷ 10, as in the paper.</summary>
+    public const double Factor = 0.1;
     /// <summary>An error must fall by more than this to count as an improvement.</summary>
     public double MinImprovement { get; init; } = 1e-4;
 

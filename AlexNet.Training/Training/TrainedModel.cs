@@ -20,7 +20,7 @@ public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingSt
     {
         if (Directory.Exists(path)) path = Path.Combine(path, Trainer.CheckpointFile);
         var (state, tensors) = Checkpoint.Load<TrainingState>(path);
-        var arch = state.Options.Architecture(state.ClassNames.Length, state.Channels);
+        var arch = state.Options.BuildArchitecture(state.ClassNames.Length, state.Channels);
         var model = new AlexNetModel(arch);
         RestoreParameters(model, tensors, path);
         model.eval();

@@ -60,22 +60,24 @@ public sealed class Trainer : IDisposable
     public TrainingState State => state;
 
     /// <summary>Builds or resumes a run.</summary>
-    /// <param name="options">Run options; with Resume, the stored options win except Epochs, MaxSteps and Log.</param>
+    /// <param name="options">Run options; with Resume, the stored run's identity holds and these options' runtime settings
+    /// (and epochs, when given) apply.</param>
     /// <param name="data">Training, validation and test data.</param>
     public Trainer(TrainOptions options, TrainingData data)
     {
         this.data = data;
-        var ckpt = Path.Combine(options.RunDir, CheckpointFile);
+        var ckpt = Path.Combine(options.Runtime.RunDir, CheckpointFile);
         Dictionary<string, StoredTensor>? stored = null;
-        if (options.Resume)
+        if (options.Runtime.Resume)
         {
             if (!File.Exists(ckpt)) throw new FileNotFoundException($"--resume: no checkpoint at '{ckpt}'.", ckpt);
             (state, stored) = Checkpoint.Load<TrainingState>(ckpt);
             o = options.ResumedFrom(state.Options);
-            if (options.ResumeLearningRate is double lr && lr != state.LearningRate)
+            state = state with { Options = o };
+            if (options.Runtime.ResumeLearningRate is double lr && lr != state.LearningRate)
             {
                 if (!(lr > 0)) throw new ArgumentException($"The resumed learning rate must be positive, got {lr}.");
-                options.Log?.WriteLine($"learning rate set by hand: {state.LearningRate:g3} -> {lr:g3}");
+                options.Runtime.Log?.WriteLine($"learning rate set by hand: {state.LearningRate:g3} -> {lr:g3}");
                 state = state with
                 {
                     LearningRate = lr, EpochsSinceImprovement = 0,
@@ -88,16 +90,16 @@ public sealed class Trainer : IDisposable
         else
         {
             o = options;
-            state = new TrainingState { Options = o, ClassNames = data.Train.ClassNames.ToArray(), Channels = data.Train.Channels, LearningRate = o.LearningRate };
+            state = new TrainingState { Options = o, ClassNames = data.Train.ClassNames.ToArray(), Channels = data.Train.Channels, LearningRate = o.Optimisation.LearningRate };
         }
 
-        if (o.Threads > 0) torch.set_num_threads(o.Threads);
-        arch = o.Architecture(data.Train.ClassNames.Count, data.Train.Channels);
+        if (o.Runtime.Threads > 0) torch.set_num_threads(o.Runtime.Threads);
+        arch = o.BuildArchitecture(data.Train.ClassNames.Count, data.Train.Channels);
         if (data.Train.Size != arch.ResizeSize)
             throw new InvalidDataException($"The {arch.Preset} preset reads {arch.ResizeSize}-px prepared images; the data gives {data.Train.Size} px.");
         random.manual_seed(o.Seed);
-        model = new AlexNetModel(arch, o.Init);
-        var devices = DevicePlacement.Parse(o.Devices, arch.Towers);
+        model = new AlexNetModel(arch, o.Optimisation.Init);
+        var devices = DevicePlacement.Parse(o.Runtime.Devices, arch.Towers);
         DevicePlacement.Apply(model, devices);
         device = devices[0];
 
@@ -110,44 +112,45 @@ public sealed class Trainer : IDisposable
         else
         {
             mean = MeanImage.Compute(data.Train);
-            pca = o.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train) : null;
+            pca = o.Augmentation.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train) : null;
         }
-        sgd = new PaperSgd(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), state.LearningRate, o.Momentum, o.WeightDecay);
+        sgd = new PaperSgd(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), state.LearningRate, o.Optimisation.Momentum, o.Optimisation.WeightDecay);
         if (stored != null) LoadVelocities(stored);
     }
 
     // metrics.csv (per epoch), steps.csv (every LogEvery steps) and the curve drawing both, next to the checkpoint.
     private void WriteCurves()
     {
-        EpochMetrics.WriteCsv(Path.Combine(o.RunDir, "metrics.csv"), state.History);
-        StepMetrics.WriteCsv(Path.Combine(o.RunDir, "steps.csv"), state.Steps);
-        TrainingCurve.Write(Path.Combine(o.RunDir, "training-curve.png"), state.History, state.Steps, o.LogEvery);
+        EpochMetrics.WriteCsv(Path.Combine(o.Runtime.RunDir, "metrics.csv"), state.History);
+        StepMetrics.WriteCsv(Path.Combine(o.Runtime.RunDir, "steps.csv"), state.Steps);
+        TrainingCurve.Write(Path.Combine(o.Runtime.RunDir, "training-curve.png"), state.History, state.Steps, o.Runtime.LogEvery);
     }
 
     /// <summary>Trains until the epochs are done, the step limit is hit, or <paramref name="stop"/> fires.</summary>
     /// <param name="stop">Cancelled by Ctrl-C: the current step finishes, a checkpoint is written, and the run returns.</param>
     public TrainResult Run(CancellationToken stop = default)
     {
-        Directory.CreateDirectory(o.RunDir);
-        var ckpt = Path.Combine(o.RunDir, CheckpointFile);
+        Directory.CreateDirectory(o.Runtime.RunDir);
+        var ckpt = Path.Combine(o.Runtime.RunDir, CheckpointFile);
+        // Only the plateau rule drops on validation; under steps or a cosine it just keeps the best validation error.
+        var plateau = o.Schedule.LearningRate as LearningRateSchedule.Plateau;
         var schedule = new PlateauSchedule
         {
-            // Fixed steps or a cosine replace the plateau rule; the schedule then only keeps the best validation error.
-            Patience = o.Patience, MaxDrops = o.LearningRateSteps.Count > 0 || o.CosineEpochs != null ? 0 : o.MaxLearningRateDrops,
+            Patience = plateau?.Patience ?? 0, MaxDrops = plateau?.MaxDrops ?? 0,
             BestError = state.BestValError, EpochsSinceImprovement = state.EpochsSinceImprovement, Drops = state.LearningRateDrops,
         };
-        var log = o.Log;
+        var log = o.Runtime.Log;
         for (int epoch = state.CompletedEpochs; epoch < o.Epochs; epoch++)
         {
             var order = EpochOrder(data.Train.Count, o.Seed, epoch);
-            int batches = (order.Length + o.BatchSize - 1) / o.BatchSize;
+            int batches = (order.Length + o.Optimisation.BatchSize - 1) / o.Optimisation.BatchSize;
             var sums = state.PartialEpoch.ToArray(); // loss·n, wrong, seen, seconds
-            var progress = new ProgressBar(log, $"epoch {epoch + 1}/{o.Epochs}", batches, o.BatchSize);
-            var mode = o.Augment ? CropMode.Random : CropMode.CentreCrop;
-            var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.BatchSize)..], new BatchLoaderOptions
+            var progress = new ProgressBar(log, $"epoch {epoch + 1}/{o.Epochs}", batches, o.Optimisation.BatchSize);
+            var mode = o.Augmentation.RandomCrops ? CropMode.Random : CropMode.CentreCrop;
+            var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.Optimisation.BatchSize)..], new BatchLoaderOptions
             {
-                BatchSize = o.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding, Mode = mode, Mean = mean, Pca = pca,
-                RandomErasing = o.RandomErasing, Seed = o.Seed, Shuffle = false, Workers = o.Workers,
+                BatchSize = o.Optimisation.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding, Mode = mode, Mean = mean, Pca = pca,
+                RandomErasing = o.Augmentation.RandomErasing, Seed = o.Seed, Shuffle = false, Workers = o.Runtime.Workers,
             });
             int b = state.BatchInEpoch;
             var clock = Stopwatch.StartNew();
@@ -159,13 +162,13 @@ public sealed class Trainer : IDisposable
                 interval[0] += loss * batch.Count; interval[1] += wrong; interval[2] += batch.Count;
                 b++;
                 state = state with { Step = state.Step + 1, BatchInEpoch = b };
-                if (state.Step % o.LogEvery == 0)
+                if (state.Step % o.Runtime.LogEvery == 0)
                 {
                     state = state with { Steps = [.. state.Steps, new StepMetrics(state.Step, epoch + (double)b / batches, interval[0] / interval[2], interval[1] / interval[2], sgd.LearningRate)] };
                     interval = [0, 0, 0];
                 }
                 progress.Report(b, sums[0] / sums[2], sums[1] / sums[2]);
-                bool limit = o.MaxSteps is { } max && state.Step >= max;
+                bool limit = o.Runtime.MaxSteps is { } max && state.Step >= max;
                 if ((stop.IsCancellationRequested || limit) && b < batches)
                 {
                     sums[3] += clock.Elapsed.TotalSeconds;
@@ -180,17 +183,17 @@ public sealed class Trainer : IDisposable
             sums[3] += clock.Elapsed.TotalSeconds;
             progress.Finish();
 
-            var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.BatchSize, o.Workers);
+            var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
             var row = new EpochMetrics(epoch + 1, sgd.LearningRate, sums[0] / sums[2], sums[1] / sums[2], val.Top1Error, val.Top5Error,
                 sums[3], sums[2] / Math.Max(sums[3], 1e-9));
             double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
             if (nextLr != sgd.LearningRate) log?.WriteLine($"validation error stopped improving: learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
-            if (o.CosineEpochs != null)
+            if (o.Schedule.LearningRate is LearningRateSchedule.Cosine)
                 nextLr = o.CosineLearningRate(epoch + 1);
-            else if (o.LearningRateSteps.Contains(epoch + 1))
+            else if (o.Schedule.LearningRate is LearningRateSchedule.Steps steps && steps.Milestones.Contains(epoch + 1))
             {
-                nextLr = sgd.LearningRate * schedule.Factor;
-                log?.WriteLine($"step after epoch {epoch + 1} (--lr-steps): learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
+                nextLr = sgd.LearningRate * PlateauSchedule.Factor;
+                log?.WriteLine($"step after epoch {epoch + 1} ({steps}): learning rate {sgd.LearningRate:g3} -> {nextLr:g3}");
             }
             sgd.LearningRate = nextLr;
             state = state with
@@ -202,20 +205,20 @@ public sealed class Trainer : IDisposable
             Save(ckpt);
             WriteCurves();
             log?.WriteLine($"epoch {epoch + 1}: loss {row.TrainLoss:F4}, train error {row.TrainError:P2}, val error {row.ValError:P2} (top-5 {row.ValTop5Error:P2}), {row.ImagesPerSecond:F0} images/s");
-            if (stop.IsCancellationRequested || (o.MaxSteps is { } m && state.Step >= m))
+            if (stop.IsCancellationRequested || (o.Runtime.MaxSteps is { } m && state.Step >= m))
                 return new TrainResult(state, epoch + 1 < o.Epochs, ckpt, null);
         }
 
         var heldOut = data.Test ?? data.Validation;
-        var centre = Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.BatchSize, o.Workers);
-        var ten = o.TenCropAtEnd ? Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.TenCrop, Math.Max(1, o.BatchSize / 10), o.Workers) : null;
+        var centre = Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
+        var ten = o.Runtime.TenCropAtEnd ? Evaluator.Evaluate(model, heldOut, mean, o.EffectivePixelScale, CropMode.TenCrop, Math.Max(1, o.Optimisation.BatchSize / 10), o.Runtime.Workers) : null;
         var final = new FinalEvaluation(data.Test != null ? "test" : "val", centre, ten);
         log?.WriteLine($"{final.Dataset}: centre crop top-1 error {centre.Top1Error:P2}, top-5 {centre.Top5Error:P2}" +
                        (ten != null ? $"; ten-crop top-1 error {ten.Top1Error:P2}, top-5 {ten.Top5Error:P2}" : ""));
         string? onnx = null;
-        if (o.Export)
+        if (o.Runtime.Export)
         {
-            onnx = Path.Combine(o.RunDir, "model.onnx");
+            onnx = Path.Combine(o.Runtime.RunDir, "model.onnx");
             ModelExport.Write(model, mean, o.EffectivePixelScale, state.ClassNames, onnx, ModelExport.Summary(state, final));
             log?.WriteLine($"exported {onnx}");
         }
@@ -230,12 +233,12 @@ public sealed class Trainer : IDisposable
         var x = (tensor(batch.Images, [batch.Count, arch.InputChannels, arch.InputSize, arch.InputSize]) * o.EffectivePixelScale).to(device);
         var y = tensor(batch.Labels.Select(l => (long)l).ToArray()).to(device);
         var logits = model.forward(x);
-        var loss = Loss(logits, y, o.LabelSmoothing);
+        var loss = Loss(logits, y, o.Optimisation.LabelSmoothing);
         sgd.ZeroGrad();
         float value = loss.item<float>();
         if (!float.IsFinite(value))
             throw new NonFiniteLossException($"The loss became {value} at step {step + 1} (learning rate {sgd.LearningRate:g3}); stopped. " +
-                $"The last good checkpoint in '{o.RunDir}' is kept; try a lower --lr.");
+                $"The last good checkpoint in '{o.Runtime.RunDir}' is kept; try a lower --lr.");
         loss.backward();
         sgd.Step();
         long wrong = logits.argmax(1).ne(y).sum().item<long>();
@@ -261,12 +264,7 @@ public sealed class Trainer : IDisposable
         // SplitMix64, not HashCode.Combine: .NET randomises HashCode per process, which would give a resumed
         // run in a new process a different order than the one it interrupted.
         var order = Enumerable.Range(0, count).ToArray();
-        var random = SplitMix64.For(seed, epoch, -1);
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        SplitMix64.For(seed, epoch, -1).Shuffle(order);
         return order;
     }
 

@@ -4,6 +4,7 @@ namespace AlexNet.Training.Training;
 public sealed record TrainingState
 {
     /// <summary>Options of the run (the architecture is rebuilt from them).</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(StoredTrainOptions))]
     public required TrainOptions Options { get; init; }
     /// <summary>Class names in label order.</summary>
     public required string[] ClassNames { get; init; }
@@ -27,7 +28,7 @@ public sealed record TrainingState
     public double[] PartialEpoch { get; init; } = [0, 0, 0, 0];
     /// <summary>Finished epochs' metrics.</summary>
     public List<EpochMetrics> History { get; init; } = [];
-    /// <summary>The training loss and error every <see cref="TrainOptions.LogEvery"/> steps.</summary>
+    /// <summary>The training loss and error every <see cref="RuntimeOptions.LogEvery"/> steps.</summary>
     public List<StepMetrics> Steps { get; init; } = [];
     /// <summary>Running sums since the last <see cref="Steps"/> row (loss, wrong, seen), so a resumed run logs the same rows.</summary>
     public double[] PartialInterval { get; init; } = [0, 0, 0];

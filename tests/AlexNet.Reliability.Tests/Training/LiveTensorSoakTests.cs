@@ -30,8 +30,10 @@ public sealed class LiveTensorSoakTests
         var log = new EpochEndWriter(epoch => samples.Add((epoch, DisposeScopeManager.Statistics.ThreadTotalLiveCount, MemoryUse.WorkingSet())));
         var options = new TrainOptions
         {
-            Preset = "small", Data = dataFolder, RunDir = run.Path, Epochs = epochs, BatchSize = 16, Workers = 1, Threads = 1,
-            TrainLimit = trainLimit, ValLimit = 32, TenCropAtEnd = false, Export = false, Log = log,
+            Data = new() { Path = dataFolder, TrainLimit = trainLimit, ValLimit = 32 },
+            Optimisation = new() { BatchSize = 16 },
+            Schedule = new() { Epochs = epochs },
+            Runtime = new() { RunDir = run.Path, Workers = 1, Threads = 1, TenCropAtEnd = false, Export = false, Log = log },
         };
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         using (var trainer = new Trainer(options, data))

@@ -104,8 +104,8 @@ public sealed class StudyRunnerTests
 
         var scaledOptions = scaled.PaperArm.Apply(o);
 
-        Assert.AreEqual(1e-4 * 255 * 255, scaledOptions.LrnAlpha, 1e-9, "α ÷ (1/255)² for the default pixel scale");
-        Assert.AreEqual(6.5025, scaledOptions.Architecture(10, 1).Lrn!.Alpha, 1e-9);
+        Assert.AreEqual(1e-4 * 255 * 255, scaledOptions.Architecture.LrnAlpha, 1e-9, "α ÷ (1/255)² for the default pixel scale");
+        Assert.AreEqual(6.5025, scaledOptions.BuildArchitecture(10, 1).Lrn!.Alpha, 1e-9);
         Assert.AreEqual("d-relu-lrn1-pool32-towers2-dropout0.5-pca1-seed1-lrnalpha6.503", StudyArm.Key(scaledOptions, "d"));
         Assert.AreEqual(StudyArm.Key(PaperStudies.Get("lrn").Alternative!.Apply(o), "d"), StudyArm.Key(scaled.Alternative!.Apply(o), "d"));
     }

@@ -25,6 +25,38 @@ public sealed class CheckpointTests
         Assert.AreEqual(1, Directory.GetFiles(Path.GetDirectoryName(path)!).Length, "no temporary file left behind");
     }
 
+    // The state block of a checkpoint written before the options were split into sections (commit 522646e, `train
+    // --max-steps 1 --cosine 3 --epochs 3 --batch-norm --label-smoothing 0.1 --batch-size 16 --train-limit 64 …`), with
+    // its folders shortened.
+    private const string FlatOptionsState = """
+        {"Options": {"Preset": "small", "CropSize": null, "ResizeSize": null, "CropPadding": null, "Data": "data/fashion-mnist", "RunDir": "runs/old",
+         "Epochs": 3, "BatchSize": 16, "LearningRate": 0.01, "Momentum": 0.9, "WeightDecay": 0.0005, "Patience": 2, "MaxLearningRateDrops": 3,
+         "LearningRateSteps": [], "CosineEpochs": 3, "LabelSmoothing": 0.1, "Seed": 1, "Init": 1, "PixelScale": null, "EffectivePixelScale": 0.00392156862745098,
+         "Activation": 0, "Lrn": true, "LrnAlpha": 0.0001, "BatchNorm": true, "OverlappingPooling": true, "OneTower": false, "Width": 1, "Dropout": 0.5,
+         "PcaLighting": true, "Augment": true, "RandomErasing": 0, "TrainLimit": 64, "ValLimit": 32, "MaxSteps": 1, "Devices": "cpu", "Threads": 0,
+         "Workers": 2, "ResumeLearningRate": null, "Resume": false, "TenCropAtEnd": false, "Export": false, "LogEvery": 10},
+         "ClassNames": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"], "Channels": 1,
+         "CompletedEpochs": 0, "BatchInEpoch": 1, "Step": 1, "LearningRate": 0.01, "BestValError": "Infinity", "EpochsSinceImprovement": 0,
+         "LearningRateDrops": 0, "PartialEpoch": [50.318267822265625, 16, 16, 0.1123547], "History": [], "Steps": [],
+         "PartialInterval": [50.318267822265625, 16, 16]}
+        """;
+
+    [TestMethod]
+    public void CheckpointWithTheEarlierFlatOptionsIsReadIntoTheSections()
+    {
+        var path = TempFile();
+        Checkpoint.Save(path, System.Text.Json.JsonDocument.Parse(FlatOptionsState).RootElement, Tensors());
+
+        var o = Checkpoint.ReadState<TrainingState>(path).Options;
+
+        Assert.AreEqual(new DataOptions { Path = "data/fashion-mnist", TrainLimit = 64, ValLimit = 32 }, o.Data);
+        Assert.AreEqual(new ArchitectureOptions { BatchNorm = true }, o.Architecture);
+        Assert.AreEqual(new OptimisationOptions { BatchSize = 16, LabelSmoothing = 0.1 }, o.Optimisation);
+        Assert.AreEqual(new ScheduleOptions { Epochs = 3, LearningRate = new LearningRateSchedule.Cosine(3) }, o.Schedule);
+        Assert.AreEqual(new AugmentationOptions(), o.Augmentation);
+        Assert.AreEqual(1, o.Seed);
+    }
+
     [TestMethod]
     public void TruncatedCheckpointIsRefusedWithAMessageNamingTheFile()
     {

@@ -9,12 +9,29 @@ public sealed class TrainerTests
 {
     private static TrainOptions Quick(string runDir) => new()
     {
-        RunDir = runDir, Epochs = 1, BatchSize = 32, TrainLimit = 4096, ValLimit = 500,
-        TenCropAtEnd = false, Export = false, Workers = 2, Seed = 3,
+        Data = new() { Path = RepoPaths.FashionMnist, TrainLimit = 4096, ValLimit = 500 },
+        Optimisation = new() { BatchSize = 32 },
+        Schedule = new() { Epochs = 1 },
+        Runtime = new() { RunDir = runDir, TenCropAtEnd = false, Export = false, Workers = 2 },
+        Seed = 3,
     };
 
+    // Two epochs of 320 images (10 steps each) stopping at step maxSteps.
+    private static TrainOptions TwoShortEpochs(string runDir, long? maxSteps)
+    {
+        var o = Quick(runDir);
+        return o with
+        {
+            Data = o.Data with { TrainLimit = 320 },
+            Schedule = o.Schedule with { Epochs = 2 },
+            Runtime = o.Runtime with { MaxSteps = maxSteps },
+        };
+    }
+
+    private static TrainOptions Resuming(TrainOptions o, long? maxSteps) => o with { Runtime = o.Runtime with { Resume = true, MaxSteps = maxSteps } };
+
     private static TrainingData Data(TrainOptions o) =>
-        TrainingData.Open(RepoPaths.FashionMnist, 32, trainLimit: o.TrainLimit, evalLimit: o.ValLimit);
+        TrainingData.Open(o.Data.Path, 32, trainLimit: o.Data.TrainLimit, evalLimit: o.Data.ValLimit);
 
     [TestMethod]
     public void ShortRunOnAFashionMnistSubsetBeatsChanceByAWideMargin()
@@ -27,8 +44,8 @@ public sealed class TrainerTests
         // Chance is 90% error on ten classes; 128 steps of SGD already get under half that.
         Assert.IsTrue(result.Test!.CentreCrop.Top1Error < 0.45, $"test error {result.Test.CentreCrop.Top1Error:P1}");
         Assert.AreEqual(500, result.Test.CentreCrop.Count);
-        StringAssert.StartsWith(File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv"))[0], "epoch,learning_rate");
-        Assert.IsTrue(new FileInfo(Path.Combine(o.RunDir, "training-curve.png")).Length > 1000);
+        StringAssert.StartsWith(File.ReadAllLines(Path.Combine(o.Runtime.RunDir, "metrics.csv"))[0], "epoch,learning_rate");
+        Assert.IsTrue(new FileInfo(Path.Combine(o.Runtime.RunDir, "training-curve.png")).Length > 1000);
     }
 
     private static Dictionary<string, float[]> Weights(Trainer t) =>
@@ -40,19 +57,24 @@ public sealed class TrainerTests
     public void ResumingHalfWayRepeatsTheUninterruptedRunExactly(bool batchNorm)
     {
         // LogEvery 4: the interruption at step 6 falls inside a logging interval, which the checkpoint carries over.
-        var straight = Quick(RepoPaths.NewTempFolder("straight")) with { Epochs = 2, MaxSteps = 12, TrainLimit = 320, BatchNorm = batchNorm, LogEvery = 4 };
+        var straight = TwoShortEpochs(RepoPaths.NewTempFolder("straight"), maxSteps: 12);
+        straight = straight with
+        {
+            Architecture = straight.Architecture with { BatchNorm = batchNorm },
+            Runtime = straight.Runtime with { LogEvery = 4 },
+        };
         Dictionary<string, float[]> expected;
         List<StepMetrics> expectedSteps;
         using (var t = new Trainer(straight, Data(straight))) { expectedSteps = t.Run().State.Steps; expected = Weights(t); }
 
-        var halves = straight with { RunDir = RepoPaths.NewTempFolder("halves"), MaxSteps = 6 };
+        var halves = straight with { Runtime = straight.Runtime with { RunDir = RepoPaths.NewTempFolder("halves"), MaxSteps = 6 } };
         using (var t = new Trainer(halves, Data(halves)))
         {
             var first = t.Run();
             Assert.IsTrue(first.Interrupted);
             Assert.AreEqual(6, first.State.Step);
         }
-        using (var t = new Trainer(halves with { Resume = true, MaxSteps = 12 }, Data(halves)))
+        using (var t = new Trainer(Resuming(halves, maxSteps: 12), Data(halves)))
         {
             Assert.AreEqual(6, t.State.Step);
             Assert.AreEqual(6, t.State.BatchInEpoch, "resumes inside the epoch (10 batches of 32)");
@@ -75,7 +97,8 @@ public sealed class TrainerTests
     public void AOneEpochRunRecordsTheTrainingLossEveryLogEverySteps()
     {
         // QuickStart's default is one epoch: its curve must be a curve. 320 images, batch 32: 10 steps, a row every 2.
-        var o = Quick(RepoPaths.NewTempFolder("log-every")) with { TrainLimit = 320, ValLimit = 64, LogEvery = 2 };
+        var o = Quick(RepoPaths.NewTempFolder("log-every"));
+        o = o with { Data = o.Data with { TrainLimit = 320, ValLimit = 64 }, Runtime = o.Runtime with { LogEvery = 2 } };
         using var trainer = new Trainer(o, Data(o));
 
         var state = trainer.Run().State;
@@ -85,7 +108,7 @@ public sealed class TrainerTests
         // Equal batches: the epoch's mean loss is the mean of its intervals' mean losses.
         Assert.AreEqual(state.History[0].TrainLoss, state.Steps.Average(r => r.TrainLoss), 1e-9);
         Assert.AreEqual(state.History[0].TrainError, state.Steps.Average(r => r.TrainError), 1e-9);
-        var csv = File.ReadAllLines(Path.Combine(o.RunDir, "steps.csv"));
+        var csv = File.ReadAllLines(Path.Combine(o.Runtime.RunDir, "steps.csv"));
         Assert.AreEqual(StepMetrics.CsvHeader, csv[0]);
         Assert.HasCount(6, csv);
         StringAssert.StartsWith(csv[5], "10,1,");
@@ -105,13 +128,14 @@ public sealed class TrainerTests
     [TestMethod]
     public void NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint()
     {
-        var o = Quick(RepoPaths.NewTempFolder("nan")) with { MaxSteps = 2 };
+        var o = Quick(RepoPaths.NewTempFolder("nan"));
+        o = o with { Runtime = o.Runtime with { MaxSteps = 2 } };
         var data = Data(o);
         using (var t = new Trainer(o, data)) t.Run();
-        var ckpt = Path.Combine(o.RunDir, Trainer.CheckpointFile);
+        var ckpt = Path.Combine(o.Runtime.RunDir, Trainer.CheckpointFile);
         var before = File.ReadAllBytes(ckpt);
 
-        using var resumed = new Trainer(o with { Resume = true, MaxSteps = 10 }, data with { Train = new Poisoned(data.Train) });
+        using var resumed = new Trainer(Resuming(o, maxSteps: 10), data with { Train = new Poisoned(data.Train) });
         var e = Assert.ThrowsExactly<NonFiniteLossException>(() => resumed.Run());
         StringAssert.Contains(e.Message, "step 3");
         CollectionAssert.AreEqual(before, File.ReadAllBytes(ckpt), "the good checkpoint is untouched");
@@ -120,17 +144,17 @@ public sealed class TrainerTests
     [TestMethod]
     public void ResumingWithALowerLearningRateTrainsAtItAndCountsADrop()
     {
-        var o = Quick(RepoPaths.NewTempFolder("resume-lr")) with { Epochs = 2, TrainLimit = 320, MaxSteps = 10 };
+        var o = TwoShortEpochs(RepoPaths.NewTempFolder("resume-lr"), maxSteps: 10);
         var data = Data(o);
         using (var t = new Trainer(o, data)) t.Run(); // epoch 1 (10 steps of 32) at 0.01
-        using var resumed = new Trainer(o with { Resume = true, MaxSteps = null, ResumeLearningRate = 0.001 }, data);
+        using var resumed = new Trainer(o with { Runtime = o.Runtime with { Resume = true, MaxSteps = null, ResumeLearningRate = 0.001 } }, data);
         Assert.AreEqual(0.001, resumed.State.LearningRate);
         Assert.AreEqual(1, resumed.State.LearningRateDrops);
         Assert.AreEqual(0, resumed.State.EpochsSinceImprovement);
 
         resumed.Run();
 
-        var epoch2 = File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv"))[2].Split(',');
+        var epoch2 = File.ReadAllLines(Path.Combine(o.Runtime.RunDir, "metrics.csv"))[2].Split(',');
         Assert.AreEqual("2", epoch2[0]);
         Assert.AreEqual(0.001, double.Parse(epoch2[1], System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -138,44 +162,44 @@ public sealed class TrainerTests
     [TestMethod]
     public void LearningRateStepsDivideTheRateAfterTheListedEpochsWhateverValidationDoes()
     {
-        // Patience 100 would never drop on its own within three epochs: every drop here comes from the steps.
-        var o = Quick(RepoPaths.NewTempFolder("lr-steps")) with { Epochs = 3, TrainLimit = 96, Patience = 100, LearningRateSteps = [1, 2] };
+        var o = Quick(RepoPaths.NewTempFolder("lr-steps"));
+        o = o with { Data = o.Data with { TrainLimit = 96 }, Schedule = new() { Epochs = 3, LearningRate = new LearningRateSchedule.Steps([1, 2]) } };
         using var t = new Trainer(o, Data(o));
         var result = t.Run();
 
-        var rates = File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv")).Skip(1)
+        var rates = File.ReadAllLines(Path.Combine(o.Runtime.RunDir, "metrics.csv")).Skip(1)
             .Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.AreEqual(3, rates.Length);
         Assert.AreEqual(0.01, rates[0], 1e-12);
         Assert.AreEqual(0.001, rates[1], 1e-12);
         Assert.AreEqual(0.0001, rates[2], 1e-12);
         Assert.AreEqual(0.0001, result.State.LearningRate, 1e-15, "epoch 3 is not listed: the rate stays");
-        var stored = Checkpoint.ReadState<TrainingState>(Path.Combine(o.RunDir, Trainer.CheckpointFile));
-        CollectionAssert.AreEqual(new[] { 1, 2 }, stored.Options.LearningRateSteps.ToArray(), "kept for --resume");
+        var stored = Checkpoint.ReadState<TrainingState>(Path.Combine(o.Runtime.RunDir, Trainer.CheckpointFile));
+        Assert.AreEqual(new LearningRateSchedule.Steps([1, 2]), stored.Options.Schedule.LearningRate, "kept for --resume");
     }
 
     [TestMethod]
     public void CosineScheduleSetsEachEpochsRateAlongAHalfCosine()
     {
-        // Patience 1 would drop after any epoch without improvement: the cosine alone sets the rates.
-        var o = Quick(RepoPaths.NewTempFolder("cosine")) with { Epochs = 3, TrainLimit = 96, Patience = 1, CosineEpochs = 3 };
+        var o = Quick(RepoPaths.NewTempFolder("cosine"));
+        o = o with { Data = o.Data with { TrainLimit = 96 }, Schedule = new() { Epochs = 3, LearningRate = new LearningRateSchedule.Cosine(3) } };
         using var t = new Trainer(o, Data(o));
         t.Run();
 
-        var rates = File.ReadAllLines(Path.Combine(o.RunDir, "metrics.csv")).Skip(1)
+        var rates = File.ReadAllLines(Path.Combine(o.Runtime.RunDir, "metrics.csv")).Skip(1)
             .Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.AreEqual(3, rates.Length);
         Assert.AreEqual(0.01, rates[0], 1e-12, "ε·(1 + cos 0)/2");
         Assert.AreEqual(0.0075, rates[1], 1e-12, "ε·(1 + cos π/3)/2");
         Assert.AreEqual(0.0025, rates[2], 1e-12, "ε·(1 + cos 2π/3)/2");
-        var stored = Checkpoint.ReadState<TrainingState>(Path.Combine(o.RunDir, Trainer.CheckpointFile));
-        Assert.AreEqual(3, stored.Options.CosineEpochs, "kept for --resume");
+        var stored = Checkpoint.ReadState<TrainingState>(Path.Combine(o.Runtime.RunDir, Trainer.CheckpointFile));
+        Assert.AreEqual(new LearningRateSchedule.Cosine(3), stored.Options.Schedule.LearningRate, "kept for --resume");
     }
 
     [TestMethod]
     public void CosineRateFallsFromTheInitialRateToZeroAtTheLastEpoch()
     {
-        var o = new TrainOptions { LearningRate = 0.02, CosineEpochs = 40 };
+        var o = new TrainOptions { Optimisation = new() { LearningRate = 0.02 }, Schedule = new() { LearningRate = new LearningRateSchedule.Cosine(40) } };
         Assert.AreEqual(0.02, o.CosineLearningRate(0), 1e-15);
         Assert.AreEqual(0.01, o.CosineLearningRate(20), 1e-15, "half way: half the rate");
         Assert.AreEqual(3.0827e-5, o.CosineLearningRate(39), 1e-9, "the last epoch trains at 0.15 % of ε");
@@ -198,12 +222,13 @@ public sealed class TrainerTests
     [TestMethod]
     public void LiveTensorCountStaysFlatOverManySteps()
     {
-        var o = Quick(RepoPaths.NewTempFolder("flat")) with { TrainLimit = 640, MaxSteps = 5, BatchSize = 16 };
+        var o = Quick(RepoPaths.NewTempFolder("flat"));
+        o = o with { Data = o.Data with { TrainLimit = 640 }, Optimisation = o.Optimisation with { BatchSize = 16 }, Runtime = o.Runtime with { MaxSteps = 5 } };
         var data = Data(o);
         using var t = new Trainer(o, data);
         t.Run();
         long after5 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        using var t2 = new Trainer(o with { Resume = true, MaxSteps = 35 }, data);
+        using var t2 = new Trainer(Resuming(o, maxSteps: 35), data);
         long base2 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         t2.Run();
         long after35 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
