@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AlexNet.Training.Cli;
+using AlexNet.Cli;
 
 namespace AlexNet.Doctor.Tests;
 

@@ -65,7 +65,7 @@ public sealed class DoctorTests
     [TestMethod]
     public void AnUnknownRequirementIsAUsageError()
     {
-        Assert.AreEqual(2, AlexNet.Training.Cli.Commands.Run(["doctor", "--require", "tpu"]));
+        Assert.AreEqual(2, AlexNet.Cli.AlexNetCommand.Run(["doctor", "--require", "tpu"]));
     }
 
     [TestMethod]

@@ -4,7 +4,7 @@ using System.Text;
 namespace AlexNet.Reliability.Tests.Support;
 
 /// <summary>
-/// The training CLI (<c>AlexNet.Training.dll</c>, copied into this test's output folder by the project reference)
+/// The training CLI (<c>alexnet.dll</c>, AlexNet.Cli, copied into this test's output folder by the project reference)
 /// run as a child process, with its stderr collected so a test can wait for a progress line. Disposing kills the
 /// child if it still runs: a test only ever ends processes it started.
 /// </summary>
@@ -14,7 +14,7 @@ internal sealed class TrainingProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly StringBuilder _stdout = new();
 
-    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "AlexNet.Training.dll");
+    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "alexnet.dll");
 
     /// <summary>The small preset on the tiny Fashion-MNIST copy: 4 steps of 16 images an epoch, one thread, no export.</summary>
     public static List<string> TrainArgs(string runDir, int epochs, bool resume = false, long? maxSteps = null)
@@ -43,7 +43,7 @@ internal sealed class TrainingProcess : IDisposable
         _process.BeginOutputReadLine();
     }
 
-    /// <summary>Starts <c>dotnet AlexNet.Training.dll args</c>.</summary>
+    /// <summary>Starts <c>dotnet alexnet.dll args</c>.</summary>
     public static TrainingProcess Start(IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet");

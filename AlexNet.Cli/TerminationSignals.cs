@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AlexNet.Training.Cli;
+namespace AlexNet.Cli;
 
 /// <summary>
 /// Makes sure SIGINT and SIGTERM reach the CLI's handlers, whatever the parent left behind. A child process inherits

@@ -1,7 +1,8 @@
+using System.CommandLine;
 using AlexNet.Onnx.Diagnostics;
 using AlexNet.Training.Diagnostics;
 
-namespace AlexNet.Training.Cli;
+namespace AlexNet.Cli;
 
 /// <summary>
 /// <c>doctor</c>: says what will run where and why — system, TorchSharp (training) and ONNX Runtime (serving),
@@ -10,28 +11,50 @@ namespace AlexNet.Training.Cli;
 /// </summary>
 public static class DoctorCommand
 {
-    internal static readonly Flag[] DoctorFlags =
-    [
-        new("require", "what must work: cpu, cuda or cuda:N, comma-separated, each optionally torch: or onnx: (e.g. onnx:cuda:1)", "cpu"),
-        new("json", "print the report as JSON", IsSwitch: true),
-    ];
+    private static readonly Option<string> Require = new("--require")
+    {
+        Description = "what must work: cpu, cuda or cuda:N, comma-separated, each optionally torch: or onnx: (e.g. onnx:cuda:1)",
+        DefaultValueFactory = _ => "cpu",
+    };
+    private static readonly Option<bool> Json = new("--json") { Description = "print the report as JSON" };
 
-    /// <summary>Runs the command and returns the exit code.</summary>
+    /// <summary>The doctor command.</summary>
+    public static Command Build()
+    {
+        var command = new Command("doctor", "what will run where (CPU, CUDA) for training and serving, and why") { Require, Json };
+        command.SetAction(r => Report(r.GetValue(Require)!, r.GetValue(Json), Console.Out));
+        return command;
+    }
+
+    /// <summary>Runs the command line of <c>doctor</c> and returns the exit code (2 for a usage error).</summary>
     /// <param name="args">Arguments after <c>doctor</c>.</param>
     /// <param name="output">Where the report goes; null for standard output.</param>
     public static int Run(string[] args, TextWriter? output = null)
     {
         output ??= Console.Out;
-        var f = new Flags(args, DoctorFlags);
-        if (f.Help)
+        var parsed = new RootCommand { Build() }.Parse(["doctor", .. args]);
+        if (parsed.Errors.Count > 0)
         {
-            output.WriteLine(Flags.HelpText("usage: doctor [--require cpu|cuda|cuda:N[,...]] [--json]", DoctorFlags));
-            return 0;
+            foreach (var e in parsed.Errors) output.WriteLine($"error: {e.Message}");
+            return 2;
         }
-        var requirements = Requirement.ParseList(f.String("require")!);
+        try
+        {
+            return Report(parsed.GetValue(Require)!, parsed.GetValue(Json), output);
+        }
+        catch (FormatException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Report(string require, bool json, TextWriter output)
+    {
+        var requirements = Requirement.ParseList(require);
         var report = DoctorReport.Run(requirements);
-        if (f.Switch("json")) output.WriteLine(DiagnosticsJson.Serialize(report));
-        else Write(output, report, f.String("require")!);
+        if (json) output.WriteLine(DiagnosticsJson.Serialize(report));
+        else Write(output, report, require);
         return report.Ok ? 0 : 1;
     }
 
@@ -58,7 +81,7 @@ public static class DoctorCommand
 
     private static void WriteTorchSharp(TextWriter w, TorchSharpReport t)
     {
-        w.WriteLine("TorchSharp (training: AlexNet.Training)");
+        w.WriteLine("TorchSharp (training: AlexNet.Training, the alexnet CLI)");
         DiagnosticsText.Line(w, "backend", t.Backend == "cuda" ? "cuda (TorchSharp-cuda-linux)" : "cpu (TorchSharp-cpu; build with -p:TorchBackend=cuda for CUDA)");
         DiagnosticsText.Line(w, "TorchSharp", t.TorchSharpVersion);
         DiagnosticsText.Line(w, "libstdc++ step", Describe(t.Patch));

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Diagnostics;
+using AlexNet.Training.Studies;
+
+namespace AlexNet.Cli;
+
+/// <summary><c>study</c>: runs the paper's ablations and writes their CSV, PNG and Markdown reports.</summary>
+public static class StudyCommand
+{
+    private static string[] Names => [.. PaperStudies.All.Select(s => s.Name), "kernels", "all"];
+
+    /// <summary>The study command; its defaults are <see cref="StudyBudget"/>'s.</summary>
+    public static Command Build()
+    {
+        var d = new StudyBudget();
+        var name = new Argument<string>("study") { Description = $"which: {string.Join(", ", Names)}" }.AcceptOnlyFromAmong(Names);
+        var data = new Option<string>("--data") { Description = "Fashion-MNIST (IDX) folder for the gray studies", DefaultValueFactory = _ => d.Data };
+        var colour = new Option<string?>("--colour-data")
+        {
+            Description = "image-folder tree with train/ and val/ for pca and kernels [default: Fashion-MNIST under random coloured light]",
+        };
+        var trainLimit = new Option<int>("--train-limit") { Description = "training images per arm", DefaultValueFactory = _ => d.TrainLimit }.Positive();
+        var evalLimit = new Option<int>("--eval-limit") { Description = "validation and test images per arm", DefaultValueFactory = _ => d.EvalLimit }.Positive();
+        var epochs = new Option<int>("--epochs") { Description = "epochs per arm", DefaultValueFactory = _ => d.Epochs }.Positive();
+        var batch = new Option<int>("--batch-size") { Description = "mini-batch size", DefaultValueFactory = _ => d.BatchSize }.Positive();
+        var seed = new Option<int>("--seed") { Description = "seed shared by both arms", DefaultValueFactory = _ => d.Seed };
+        var threshold = new Option<double>("--threshold") { Description = "training error for 'epochs to reach' (relu, dropout)", DefaultValueFactory = _ => d.Threshold };
+        var output = new Option<string>("--out") { Description = "folder for the reports", DefaultValueFactory = _ => d.Out };
+        var runRoot = new Option<string>("--run-root") { Description = "folder for the arms' run folders", DefaultValueFactory = _ => d.RunRoot };
+        var workers = new Option<int>("--workers") { Description = "data-loading threads", DefaultValueFactory = _ => d.Workers }.Positive();
+        var threads = new Option<int>("--threads") { Description = "TorchSharp threads (0: libtorch's default)", DefaultValueFactory = _ => d.Threads };
+        var command = new Command("study", "run the paper's ablations as paired runs and write CSV, PNG and Markdown reports (docs/PAPER.md)")
+        {
+            name, data, colour, trainLimit, evalLimit, epochs, batch, seed, threshold, output, runRoot, workers, threads,
+        };
+        command.SetAction(r =>
+        {
+            var which = r.GetValue(name)!;
+            var budget = new StudyBudget
+            {
+                Data = r.GetValue(data)!, ColourData = r.GetValue(colour), TrainLimit = r.GetValue(trainLimit), EvalLimit = r.GetValue(evalLimit),
+                Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batch), Seed = r.GetValue(seed), Threshold = r.GetValue(threshold),
+                Out = r.GetValue(output)!, RunRoot = r.GetValue(runRoot)!, Workers = r.GetValue(workers), Threads = r.GetValue(threads), Log = Console.Error,
+            };
+            var runner = new StudyRunner(budget);
+            var clock = Stopwatch.StartNew();
+            foreach (var s in which == "all" ? PaperStudies.All : which == "kernels" ? [] : [PaperStudies.Get(which)])
+            {
+                var outcome = runner.Run(s);
+                Console.WriteLine($"{s.Name}: {StudyReport.Verdict(outcome)}");
+                Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, s.Name + ".md"))}");
+            }
+            if (which is "all" or "kernels")
+            {
+                var k = runner.RunKernels();
+                Console.WriteLine("kernels: mean colourfulness per tower (init -> trained): " +
+                                  string.Join(", ", k.TowerColourfulness.Select((t, i) => $"tower {i + 1} {t.Initial:F3} -> {t.Trained:F3}")));
+                Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, "kernels.md"))}");
+            }
+            Console.WriteLine($"total {clock.Elapsed.TotalSeconds:F0} s");
+            return 0;
+        });
+        return command;
+    }
+}
