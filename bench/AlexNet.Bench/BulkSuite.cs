@@ -12,16 +12,24 @@ namespace AlexNet.Bench;
 /// </summary>
 public static class BulkSuite
 {
+    /// <summary>Measures every preset asked for and returns the report, with the machine it ran on.</summary>
+    /// <param name="o">What to measure and how long.</param>
+    /// <param name="folder">Temporary folder for the models and images.</param>
+    /// <param name="log">Progress.</param>
+    public static string Run(BulkOptions o, string folder, TextWriter log) =>
+        $"Machine: {Environment.ProcessorCount} cores, {CpuModel()}; ONNX Runtime and ML.NET at their default threads." +
+        Environment.NewLine + Environment.NewLine + string.Join(Environment.NewLine, o.Presets.Select(p => Run(p, o, folder, log)));
+
     /// <summary>Measures a preset and returns its Markdown section.</summary>
     /// <param name="preset">small or paper.</param>
-    /// <param name="o">Flags: images, batch-sizes (1 is row by row), runs, warmup, min-seconds.</param>
+    /// <param name="o">What to measure and how long.</param>
     /// <param name="folder">Temporary folder for the model and images.</param>
     /// <param name="log">Progress.</param>
-    public static string Run(string preset, Options o, string folder, TextWriter log)
+    private static string Run(string preset, BulkOptions o, string folder, TextWriter log)
     {
-        int runs = o.Int("runs", 3), warmup = o.Int("warmup", 1), count = o.Int("images", preset == "paper" ? 32 : 256);
-        double minSeconds = o.Number("min-seconds", preset == "paper" ? 5 : 2);
-        int[] sizes = [.. o.Text("batch-sizes", "1,4,16,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+        int runs = o.Runs, warmup = o.Warmup, count = o.Images ?? (preset == "paper" ? 32 : 256);
+        double minSeconds = o.MinSeconds ?? (preset == "paper" ? 5 : 2);
+        var sizes = o.BatchSizes;
         using var model = BenchModel.Create(preset, folder);
         var images = BenchImages.For(preset, folder);
         var cases = sizes.Select(b => (BenchCase)new MlNetBulk(model.OnnxPath, images, count, b)).ToList();
@@ -42,4 +50,7 @@ public static class BulkSuite
         md.AppendLine();
         return md.ToString();
     }
+
+    private static string CpuModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "CPU model unknown";
 }

@@ -13,27 +13,46 @@ namespace AlexNet.Bench;
 /// </summary>
 public static class SpeedSuite
 {
+    /// <summary>Measures every preset asked for and returns the report, with the threads each framework ran on.</summary>
+    /// <param name="o">What to measure and how long.</param>
+    /// <param name="folder">Temporary folder for the models and images.</param>
+    /// <param name="log">Progress.</param>
+    public static string Run(SpeedOptions o, string folder, TextWriter log)
+    {
+        if (o.Threads > 0) TorchSharp.torch.set_num_threads(o.Threads);
+        log.WriteLine($"TorchSharp intra-op threads: {TorchSharp.torch.get_num_threads()}");
+        using var reference = o.Python is null ? null : new PyTorchReference(o.Python, TorchSharp.torch.get_num_threads());
+        var sections = new List<string>
+        {
+            $"Threads: TorchSharp {TorchSharp.torch.get_num_threads()} intra-op; ONNX Runtime and ML.NET at their defaults" +
+            (reference != null ? $"; {reference.Info}." : "."),
+            "",
+        };
+        foreach (var preset in o.Presets) sections.Add(Run(preset, o, folder, reference, log));
+        return string.Join(Environment.NewLine, sections);
+    }
+
     /// <summary>Measures a preset and returns its Markdown section.</summary>
     /// <param name="preset">small or paper.</param>
-    /// <param name="o">Flags: runs, warmup, min-seconds, batch, train-runs, skip-training, skip-inference, python, threads.</param>
+    /// <param name="o">What to measure and how long.</param>
     /// <param name="folder">Temporary folder for the model and images.</param>
     /// <param name="python">The PyTorch server, or null to skip the PyTorch peer.</param>
     /// <param name="log">Progress.</param>
-    public static string Run(string preset, Options o, string folder, PyTorchReference? python, TextWriter log)
+    private static string Run(string preset, SpeedOptions o, string folder, PyTorchReference? python, TextWriter log)
     {
-        int runs = o.Int("runs", 5), warmup = o.Int("warmup", 1), batch = o.Int("batch", 32);
-        double minSeconds = o.Number("min-seconds", preset == "paper" ? 2 : 1);
+        int runs = o.Runs, warmup = o.Warmup, batch = o.Batch;
+        double minSeconds = o.MinSeconds ?? (preset == "paper" ? 2 : 1);
         var report = new Report(preset);
 
         log.WriteLine($"[{preset}] exporting the model and writing images to {folder}");
-        var trainingData = o.Has("skip-training") ? null : BenchTrainingData.For(preset);
+        var trainingData = o.SkipTraining ? null : BenchTrainingData.For(preset);
         using var model = BenchModel.Create(preset, folder, preset == "small" ? trainingData?.Mean : null);
         var file = ModelFile.Open(model.OnnxPath);
         var images = BenchImages.For(preset, folder);
         report.Setup(model, images, new FileInfo(model.OnnxPath).Length);
 
         // The cases open ML.NET pipelines and ONNX Runtime sessions: build them only when they will run.
-        if (!o.Has("skip-inference"))
+        if (!o.SkipInference)
         {
             var crops = ReadyCrops.Centre(file, images, batch);
             var inference = new List<BenchCase>
@@ -59,8 +78,8 @@ public static class SpeedSuite
 
         if (trainingData != null)
         {
-            int trainRuns = o.Int("train-runs", preset == "paper" ? 2 : runs);
-            double trainSeconds = o.Number("train-seconds", preset == "paper" ? 1 : 5);
+            int trainRuns = o.TrainRuns ?? (preset == "paper" ? 2 : runs);
+            double trainSeconds = o.TrainSeconds ?? (preset == "paper" ? 1 : 5);
             var training = new List<BenchCase>
             {
                 new TrainingSteps(trainingData),

@@ -1,5 +1,5 @@
 using AlexNet.MLNet;
-using AlexNet.Training.Data;
+using AlexNet.Onnx.Datasets;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -33,11 +33,10 @@ public static class Retrieval
     /// <param name="output">Receives the report.</param>
     public static IReadOnlyList<QueryResult> Run(RetrievalOptions o, TextWriter output)
     {
-        var images = IdxFile.Read(Pick(o.DataFolder, "t10k-images-idx3-ubyte"));
-        var labels = IdxFile.Read(Pick(o.DataFolder, "t10k-labels-idx1-ubyte"));
+        var (images, labels) = FashionMnistFiles.ReadTest(o.DataFolder);
         int side = images.Dimensions[1], size = side * side, count = Math.Min(o.GallerySize, images.Count);
         var gallery = Enumerable.Range(0, count)
-            .Select(i => new GalleryImage(images.Data[(i * size)..((i + 1) * size)], FashionMnist.ClassNames[labels.Data[i]])).ToArray();
+            .Select(i => new GalleryImage(images.Data[(i * size)..((i + 1) * size)], FashionMnistFiles.ClassNames[labels.Data[i]])).ToArray();
 
         var features = Features(o.Model, gallery, side);
         var queries = gallery.Select((g, i) => (g.Label, i)).GroupBy(x => x.Label).Take(o.Queries).Select(g => g.First().i).ToArray();
@@ -98,13 +97,6 @@ public static class Retrieval
         var rgba = new byte[gray.Length * 4];
         for (int p = 0; p < gray.Length; p++) { rgba[4 * p] = rgba[4 * p + 1] = rgba[4 * p + 2] = gray[p]; rgba[4 * p + 3] = 255; }
         return rgba;
-    }
-
-    private static string Pick(string folder, string stem)
-    {
-        foreach (var name in new[] { stem + ".gz", stem })
-            if (File.Exists(Path.Combine(folder, name))) return Path.Combine(folder, name);
-        throw new FileNotFoundException($"{folder}: neither {stem}.gz nor {stem} is there.", Path.Combine(folder, stem + ".gz"));
     }
 
     private sealed class Row

@@ -1,5 +1,5 @@
-using AlexNet.Training.Cli;
-using AlexNet.Training.Data;
+using System.CommandLine;
+using AlexNet.Onnx.Datasets;
 
 namespace AlexNet.Samples.ImageRetrieval;
 
@@ -22,40 +22,53 @@ public sealed record RetrievalOptions
     /// <summary>Screen pixels per image pixel.</summary>
     public int Scale { get; init; } = 3;
 
-    internal static readonly Flag[] Flags =
-    [
-        new("model", "model.onnx exported by AlexNet.Training", "runs/quickstart/model.onnx"),
-        new("data", "Fashion-MNIST folder (default: the vendored data/fashion-mnist)"),
-        new("gallery-size", "the first N Fashion-MNIST test images form the gallery", "1000"),
-        new("queries", "queries: the first gallery image of each of this many classes", "6"),
-        new("k", "neighbours per query: the nearest other gallery images (Figure 4 shows six)", "6"),
-        new("output", "destination PNG", "runs/retrieval/neighbours.png"),
-        new("scale", "screen pixels per image pixel", "3"),
-    ];
-
-    /// <summary>Parses the command line.</summary>
-    /// <param name="args">Flags as listed by --help.</param>
-    /// <returns>The options, or null when --help was asked for (the help is printed).</returns>
-    /// <exception cref="UsageException">An unknown flag or a bad value.</exception>
-    public static RetrievalOptions? Parse(string[] args)
+    private static readonly RetrievalOptions D = new();
+    private static readonly Option<string> ModelOption = new("--model") { Description = "model.onnx exported by AlexNet.Training", DefaultValueFactory = _ => D.Model };
+    private static readonly Option<string?> DataOption = new("--data") { Description = "Fashion-MNIST folder [default: the vendored data/fashion-mnist]" };
+    private static readonly Option<int> GalleryOption = new Option<int>("--gallery-size")
     {
-        var f = new Flags(args, Flags);
-        if (f.Help)
+        Description = "the first N Fashion-MNIST test images form the gallery", DefaultValueFactory = _ => D.GallerySize,
+    }.Check(v => v > 1 ? null : "must be at least 2");
+    private static readonly Option<int> QueriesOption = new Option<int>("--queries")
+    {
+        Description = "queries: the first gallery image of each of this many classes", DefaultValueFactory = _ => D.Queries,
+    }.Check(v => v >= 1 && v <= FashionMnistFiles.ClassNames.Count ? null : $"must be 1 to {FashionMnistFiles.ClassNames.Count}");
+    private static readonly Option<int> NeighboursOption = new Option<int>("--k")
+    {
+        Description = "neighbours per query: the nearest other gallery images (Figure 4 shows six)", DefaultValueFactory = _ => D.Neighbours,
+    }.Check(v => v > 0 ? null : "must be positive");
+    private static readonly Option<string> OutputOption = new("--output") { Description = "destination PNG", DefaultValueFactory = _ => D.Output };
+    private static readonly Option<int> ScaleOption = new Option<int>("--scale") { Description = "screen pixels per image pixel", DefaultValueFactory = _ => D.Scale }
+        .Check(v => v > 0 ? null : "must be positive");
+
+    /// <summary>The command line.</summary>
+    public static RootCommand Command()
+    {
+        var command = new RootCommand("The paper's Figure 4: nearest neighbours by Euclidean distance on fc7.")
         {
-            Console.WriteLine(AlexNet.Training.Cli.Flags.HelpText("usage: dotnet run --project samples/ImageRetrieval -- [flags]", Flags));
-            return null;
-        }
-        var o = new RetrievalOptions
-        {
-            Model = f.String("model")!, Data = f.String("data"), GallerySize = f.Int("gallery-size")!.Value,
-            Queries = f.Int("queries")!.Value, Neighbours = f.Int("k")!.Value, Output = f.String("output")!, Scale = f.Int("scale")!.Value,
+            ModelOption, DataOption, GalleryOption, QueriesOption, NeighboursOption, OutputOption, ScaleOption,
         };
-        if (o.GallerySize < 1 || o.Queries < 1 || o.Queries > FashionMnist.ClassNames.Count || o.Neighbours < 1 || o.Neighbours >= o.GallerySize || o.Scale < 1)
-            throw new UsageException("--gallery-size, --k and --scale must be positive, --queries between 1 and 10, and --k below the gallery size.");
-        return o;
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(NeighboursOption) >= r.GetValue(GalleryOption)) r.AddError("--k must be below --gallery-size: the query is not its own neighbour.");
+        });
+        return command;
     }
 
+    /// <summary>The options a parsed command line gives.</summary>
+    /// <param name="r">The parse result of <see cref="Command"/>.</param>
+    public static RetrievalOptions From(ParseResult r) => new()
+    {
+        Model = r.GetValue(ModelOption)!, Data = r.GetValue(DataOption), GallerySize = r.GetValue(GalleryOption), Queries = r.GetValue(QueriesOption),
+        Neighbours = r.GetValue(NeighboursOption), Output = r.GetValue(OutputOption)!, Scale = r.GetValue(ScaleOption),
+    };
+
+    /// <summary>Parses a command line.</summary>
+    /// <param name="args">Flags as listed by --help.</param>
+    /// <exception cref="UsageException">An unknown flag or a bad value.</exception>
+    public static RetrievalOptions Parse(string[] args) => From(SampleCommandLine.Parse(Command(), args));
+
     /// <summary>The data folder in force.</summary>
-    public string DataFolder => Data ?? FashionMnist.FindVendoredFolder()
+    public string DataFolder => Data ?? FashionMnistFiles.FindVendoredFolder()
         ?? throw new DirectoryNotFoundException("data/fashion-mnist was not found above the working directory or the program; pass --data <folder>.");
 }

@@ -1,5 +1,5 @@
-using AlexNet.Training.Cli;
-using AlexNet.Training.Data;
+using System.CommandLine;
+using AlexNet.Onnx.Datasets;
 
 namespace AlexNet.Samples.PipelineComposition;
 
@@ -23,42 +23,48 @@ public sealed record CompositionOptions
     /// <summary>Seed for the split, the short training and ML.NET.</summary>
     public int Seed { get; init; } = 1;
 
-    internal static readonly Flag[] Flags =
-    [
-        new("model", "model.onnx to take fc7 features from (default: train a short one first)"),
-        new("data", "Fashion-MNIST folder (default: the vendored data/fashion-mnist)"),
-        new("run-dir", "where the image folder, the short model and the ML.NET zip go", "runs/composition"),
-        new("classes", "classes in the labelled image folder (the first N Fashion-MNIST classes)", "4"),
-        new("per-class", "images per class, from the Fashion-MNIST test split", "60"),
-        new("train-limit", "training images for the short AlexNet run when no --model is given", "10000"),
-        new("test-fraction", "fraction of the folder held out for ML.NET's evaluation", "0.3"),
-        new("seed", "seed for the split, the short training and ML.NET", "1"),
-    ];
-
-    /// <summary>Parses the command line.</summary>
-    /// <param name="args">Flags as listed by --help.</param>
-    /// <returns>The options, or null when --help was asked for (the help is printed).</returns>
-    /// <exception cref="UsageException">An unknown flag or a bad value.</exception>
-    public static CompositionOptions? Parse(string[] args)
+    private static readonly CompositionOptions D = new();
+    private static readonly Option<string?> ModelOption = new("--model") { Description = "model.onnx to take fc7 features from [default: train a short one first]" };
+    private static readonly Option<string?> DataOption = new("--data") { Description = "Fashion-MNIST folder [default: the vendored data/fashion-mnist]" };
+    private static readonly Option<string> RunDirOption = new("--run-dir") { Description = "where the image folder, the short model and the ML.NET zip go", DefaultValueFactory = _ => D.RunDir };
+    private static readonly Option<int> ClassesOption = new Option<int>("--classes")
     {
-        var f = new Flags(args, Flags);
-        if (f.Help)
-        {
-            Console.WriteLine(AlexNet.Training.Cli.Flags.HelpText("usage: dotnet run --project samples/PipelineComposition -- [flags]", Flags));
-            return null;
-        }
-        var o = new CompositionOptions
-        {
-            Model = f.String("model"), Data = f.String("data"), RunDir = f.String("run-dir")!, Classes = f.Int("classes")!.Value,
-            PerClass = f.Int("per-class")!.Value, TrainLimit = f.Int("train-limit")!.Value, TestFraction = f.Double("test-fraction")!.Value,
-            Seed = f.Int("seed")!.Value,
-        };
-        if (o.Classes is < 2 or > 10 || o.PerClass < 2 || o.TrainLimit < 1 || o.TestFraction is <= 0 or >= 1)
-            throw new UsageException("--classes must be 2–10, --per-class at least 2, --train-limit positive and --test-fraction between 0 and 1.");
-        return o;
-    }
+        Description = "classes in the labelled image folder (the first N Fashion-MNIST classes)", DefaultValueFactory = _ => D.Classes,
+    }.Check(v => v is >= 2 and <= 10 ? null : "must be 2 to 10");
+    private static readonly Option<int> PerClassOption = new Option<int>("--per-class")
+    {
+        Description = "images per class, from the Fashion-MNIST test split", DefaultValueFactory = _ => D.PerClass,
+    }.Check(v => v >= 2 ? null : "must be at least 2");
+    private static readonly Option<int> TrainLimitOption = new Option<int>("--train-limit")
+    {
+        Description = "training images for the short AlexNet run when no --model is given", DefaultValueFactory = _ => D.TrainLimit,
+    }.Check(v => v > 0 ? null : "must be positive");
+    private static readonly Option<double> TestFractionOption = new Option<double>("--test-fraction")
+    {
+        Description = "fraction of the folder held out for ML.NET's evaluation", DefaultValueFactory = _ => D.TestFraction,
+    }.Check(v => v is > 0 and < 1 ? null : "must be between 0 and 1");
+    private static readonly Option<int> SeedOption = new("--seed") { Description = "seed for the split, the short training and ML.NET", DefaultValueFactory = _ => D.Seed };
+
+    /// <summary>The command line.</summary>
+    public static RootCommand Command() => new("Transfer learning in one ML.NET pipeline: LoadImages, AlexNet fc7 features, LbfgsMaximumEntropy.")
+    {
+        ModelOption, DataOption, RunDirOption, ClassesOption, PerClassOption, TrainLimitOption, TestFractionOption, SeedOption,
+    };
+
+    /// <summary>The options a parsed command line gives.</summary>
+    /// <param name="r">The parse result of <see cref="Command"/>.</param>
+    public static CompositionOptions From(ParseResult r) => new()
+    {
+        Model = r.GetValue(ModelOption), Data = r.GetValue(DataOption), RunDir = r.GetValue(RunDirOption)!, Classes = r.GetValue(ClassesOption),
+        PerClass = r.GetValue(PerClassOption), TrainLimit = r.GetValue(TrainLimitOption), TestFraction = r.GetValue(TestFractionOption), Seed = r.GetValue(SeedOption),
+    };
+
+    /// <summary>Parses a command line.</summary>
+    /// <param name="args">Flags as listed by --help.</param>
+    /// <exception cref="UsageException">An unknown flag or a bad value.</exception>
+    public static CompositionOptions Parse(string[] args) => From(SampleCommandLine.Parse(Command(), args));
 
     /// <summary>The data folder in force.</summary>
-    public string DataFolder => Data ?? FashionMnist.FindVendoredFolder()
+    public string DataFolder => Data ?? FashionMnistFiles.FindVendoredFolder()
         ?? throw new DirectoryNotFoundException("data/fashion-mnist was not found above the working directory or the program; pass --data <folder>.");
 }

@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Datasets;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
 
@@ -22,8 +23,7 @@ public static class LabelledFolder
     /// <param name="perClass">Images per class.</param>
     public static void Write(string dataFolder, string folder, int classes, int perClass)
     {
-        var images = IdxFile.Read(Path.Combine(dataFolder, "t10k-images-idx3-ubyte.gz"));
-        var labels = IdxFile.Read(Path.Combine(dataFolder, "t10k-labels-idx1-ubyte.gz"));
+        var (images, labels) = FashionMnistFiles.ReadTest(dataFolder);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         int side = images.Dimensions[1], size = side * side;
         var written = new int[classes];
@@ -45,5 +45,5 @@ public static class LabelledFolder
             .ToList();
 
     // "T-shirt/top" cannot be a folder name.
-    private static string FolderName(int label) => FashionMnist.ClassNames[label].Replace('/', '-');
+    private static string FolderName(int label) => FashionMnistFiles.ClassNames[label].Replace('/', '-');
 }

@@ -1,21 +1,8 @@
-using AlexNet.Onnx;
+using AlexNet.Samples;
 using AlexNet.Samples.PipelineComposition;
-using AlexNet.Training.Cli;
 
-try
+return SampleCommandLine.Run(CompositionOptions.Command(), args, r =>
 {
-    var options = CompositionOptions.Parse(args);
-    if (options == null) return 0;
-    Composition.Run(options, Console.Out, Console.Error);
+    Composition.Run(CompositionOptions.From(r), Console.Out, Console.Error);
     return 0;
-}
-catch (UsageException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 2;
-}
-catch (Exception e) when (e is ModelFileException or IOException or InvalidDataException or UnauthorizedAccessException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+});

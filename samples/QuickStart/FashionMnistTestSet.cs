@@ -1,4 +1,4 @@
-using AlexNet.Training.Data;
+using AlexNet.Onnx.Datasets;
 using Microsoft.ML.Data;
 
 namespace AlexNet.Samples.QuickStart;
@@ -12,8 +12,7 @@ public static class FashionMnistTestSet
     /// <returns>Rows the caller disposes (each holds a native bitmap).</returns>
     public static List<FashionImage> Load(string folder, int? limit)
     {
-        var images = IdxFile.Read(Pick(folder, "t10k-images-idx3-ubyte"));
-        var labels = IdxFile.Read(Pick(folder, "t10k-labels-idx1-ubyte"));
+        var (images, labels) = FashionMnistFiles.ReadTest(folder);
         int count = Math.Min(images.Count, limit ?? int.MaxValue), rows = images.Dimensions[1], cols = images.Dimensions[2], size = rows * cols;
         var list = new List<FashionImage>(count);
         var rgba = new byte[size * 4];
@@ -24,16 +23,9 @@ public static class FashionMnistTestSet
             list.Add(new FashionImage
             {
                 Image = MLImage.CreateFromPixels(cols, rows, MLPixelFormat.Rgba32, rgba),
-                Label = FashionMnist.ClassNames[labels.Data[i]],
+                Label = FashionMnistFiles.ClassNames[labels.Data[i]],
             });
         }
         return list;
-    }
-
-    private static string Pick(string folder, string stem)
-    {
-        foreach (var name in new[] { stem + ".gz", stem })
-            if (File.Exists(Path.Combine(folder, name))) return Path.Combine(folder, name);
-        throw new FileNotFoundException($"{folder}: neither {stem}.gz nor {stem} is there.", Path.Combine(folder, stem + ".gz"));
     }
 }

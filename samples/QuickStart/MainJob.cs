@@ -34,10 +34,14 @@ public static class MainJob
         // 1. Train (section 5's SGD, random crops and flips) and export model.onnx.
         var data = TrainingData.Open(folder, arch.ResizeSize, 1, o.TrainLimit, o.EvalLimit);
         output.WriteLine($"Training the small AlexNet on {data.Train.Count:N0} Fashion-MNIST images for {o.Epochs} epoch(s)…");
-        var options = new TrainOptions
+        var d = new TrainOptions();
+        var options = d with
         {
-            Preset = "small", Data = folder, RunDir = o.RunDir, Epochs = o.Epochs, BatchSize = o.BatchSize,
-            LearningRate = o.LearningRate, Seed = o.Seed, TrainLimit = o.TrainLimit, ValLimit = o.EvalLimit, Log = progress,
+            Seed = o.Seed,
+            Data = d.Data with { Path = folder, TrainLimit = o.TrainLimit, ValLimit = o.EvalLimit },
+            Optimisation = d.Optimisation with { BatchSize = o.BatchSize, LearningRate = o.LearningRate },
+            Schedule = d.Schedule with { Epochs = o.Epochs },
+            Runtime = d.Runtime with { RunDir = o.RunDir, Log = progress },
         };
         using var trainer = new Trainer(options, data);
         var trained = trainer.Run();
