@@ -9,7 +9,7 @@ public enum CropMode
     /// centre, then the same five mirrored (torchvision's <c>TenCrop</c> order); see <see cref="CropWindow.TenCrop"/>.
     /// </summary>
     TenCrop,
-    /// <summary>The single centre crop at offset (R − S) / 2 on both axes: one network pass, the usual single-crop evaluation.</summary>
+    /// <summary>The single centre crop at offset (R + 2p − S) / 2 on both axes (p the crop padding): one network pass, the usual single-crop evaluation.</summary>
     CentreCrop,
     /// <summary>
     /// Serving only: the whole R×R image, mean subtracted, resized to S×S inside the serving graph (ONNX <c>Resize</c>,
