@@ -15,7 +15,7 @@ public static class OnnxRuntimeDiagnostics
         var ids = deviceIds?.Distinct().ToList() ?? DefaultDeviceIds();
         var devices = ids.Select(id => provider is null
             ? new CudaDeviceCheck(id, false, $"{CudaLibraries.ProviderLibrary} is not shipped with this app",
-                "reference Microsoft.ML.OnnxRuntime.Gpu (not Microsoft.ML.OnnxRuntime) and publish for linux-x64", null)
+                "reference Microsoft.ML.OnnxRuntime.Gpu (not Microsoft.ML.OnnxRuntime) and publish for linux-x64; a published alexnet CLI leaves it out unless published with -p:OnnxRuntimeCuda=true", null)
             : CudaSessionProbe.Check(id, libraries)).ToList();
         var cores = SystemDiagnostics.Read().PhysicalCores ?? Environment.ProcessorCount;
         return new OnnxRuntimeReport(env.GetVersionString(), env.GetAvailableProviders(), provider, libraries, devices, cores);
