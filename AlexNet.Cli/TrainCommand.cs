@@ -99,7 +99,7 @@ public static class TrainCommand
     {
         var command = new Command("train", "train a model (default: the small preset on the vendored Fashion-MNIST)") { Config, Resume };
         foreach (var option in Knobs.SelectMany(k => k.Options)) command.Options.Add(option);
-        command.SetAction(r => Train(Options(r)));
+        command.SetAction(r => Train(Plan(r)));
         return command;
     }
 
@@ -107,7 +107,11 @@ public static class TrainCommand
     /// --resume the stored run's identity with this command line's runtime settings.</summary>
     /// <param name="r">A parsed train command line.</param>
     /// <exception cref="UsageException">Flags that do not fit together, or an identity flag that disagrees with the run's.</exception>
-    public static TrainOptions Options(ParseResult r)
+    public static TrainOptions Options(ParseResult r) => Plan(r).Options;
+
+    // The options and the channels to open image folders with: the flag's for a new run, the checkpoint's on --resume
+    // (read there once, with the stored identity).
+    private static (TrainOptions Options, int Channels) Plan(ParseResult r)
     {
         bool resume = r.GetValue(Resume);
         var recipe = r.GetValue(Config);
@@ -135,15 +139,16 @@ public static class TrainCommand
         {
             throw new UsageException($"--crop-size/--resize-size/--crop-padding: {e.Message}");
         }
-        return o;
+        return (o, o.Data.Channels);
     }
 
     // The checkpoint's identity, this command line's runtime settings; an identity flag may only repeat the stored value.
-    private static TrainOptions Resumed(TrainOptions given, ParseResult r)
+    private static (TrainOptions Options, int Channels) Resumed(TrainOptions given, ParseResult r)
     {
         var checkpoint = Path.Combine(given.Runtime.RunDir, Trainer.CheckpointFile);
         if (!File.Exists(checkpoint)) throw new FileNotFoundException($"--resume: no checkpoint at '{checkpoint}'.", checkpoint);
-        var stored = Checkpoint.ReadState<TrainingState>(checkpoint).Options;
+        var state = Checkpoint.ReadState<TrainingState>(checkpoint);
+        var stored = state.Options;
         foreach (var knob in Knobs.Where(k => k.Identity && k.Given(r)))
         {
             object? theirs = knob.Read(stored), mine = knob.Read(knob.Apply(stored, r));
@@ -153,16 +158,14 @@ public static class TrainCommand
                     $"started with (data, architecture, optimisation, schedule, augmentation, seed); only runtime flags such as --devices, --workers, " +
                     $"--threads, --no-export and --epochs change. Drop {knob.Flag(r)}, or start a new run with another --run-dir.");
         }
-        return given.ResumedFrom(stored);
+        return (given.ResumedFrom(stored), state.Channels);
     }
 
     // Opens the data as the run was (or is being) set up, traps Ctrl-C and SIGTERM to stop after a step with a
     // checkpoint, trains, and says where everything went.
-    private static int Train(TrainOptions o)
+    private static int Train((TrainOptions Options, int Channels) plan)
     {
-        int channels = o.Data.Channels;
-        var checkpoint = Path.Combine(o.Runtime.RunDir, Trainer.CheckpointFile);
-        if (o.Runtime.Resume) channels = Checkpoint.ReadState<TrainingState>(checkpoint).Channels;
+        var (o, channels) = plan;
         var data = TrainingData.Open(o.Data.Path, o.BuildArchitecture(1, 1).ResizeSize, channels, o.Data.TrainLimit, o.Data.ValLimit);
         Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
