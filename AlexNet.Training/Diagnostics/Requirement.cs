@@ -1,4 +1,3 @@
-
 namespace AlexNet.Training.Diagnostics;
 
 /// <summary>Which library stack a requirement concerns.</summary>

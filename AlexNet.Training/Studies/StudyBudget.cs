@@ -39,14 +39,14 @@ public sealed record StudyBudget
     public TextWriter? Log { get; init; }
 
     /// <summary>The paper's choices (the small preset's defaults) under this budget; each arm changes one thing.</summary>
-    public TrainOptions PaperOptions() => new TrainOptions() is var d ? d with
+    public TrainOptions PaperOptions() => new()
     {
         Seed = Seed,
-        Data = d.Data with { Path = Data, TrainLimit = TrainLimit, ValLimit = EvalLimit },
-        Optimisation = d.Optimisation with { BatchSize = BatchSize },
-        Schedule = d.Schedule with { Epochs = Epochs },
-        Runtime = d.Runtime with { Workers = Workers, Threads = Threads, TenCropAtEnd = false, Export = false, Log = Log },
-    } : d;
+        Data = new() { Path = Data, TrainLimit = TrainLimit, ValLimit = EvalLimit },
+        Optimisation = new() { BatchSize = BatchSize },
+        Schedule = new() { Epochs = Epochs },
+        Runtime = new() { Workers = Workers, Threads = Threads, TenCropAtEnd = false, Export = false, Log = Log },
+    };
 
     /// <summary>One line describing the budget for reports.</summary>
     public string Describe() =>

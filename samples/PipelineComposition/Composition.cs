@@ -78,13 +78,12 @@ public static class Composition
         var arch = AlexNetArchitecture.Small(FashionMnist.ClassNames.Count, 1);
         var data = TrainingData.Open(o.DataFolder, arch.ResizeSize, 1, o.TrainLimit, evalLimit: 1000);
         output.WriteLine($"No --model given: training a short small AlexNet on {data.Train.Count:N0} Fashion-MNIST training images (1 epoch)…");
-        var d = new TrainOptions();
-        var options = d with
+        var options = new TrainOptions
         {
             Seed = o.Seed,
-            Data = d.Data with { Path = o.DataFolder, TrainLimit = o.TrainLimit, ValLimit = 1000 },
-            Schedule = d.Schedule with { Epochs = 1 },
-            Runtime = d.Runtime with { RunDir = Path.Combine(o.RunDir, "model"), TenCropAtEnd = false, Log = progress },
+            Data = new() { Path = o.DataFolder, TrainLimit = o.TrainLimit, ValLimit = 1000 },
+            Schedule = new() { Epochs = 1 },
+            Runtime = new() { RunDir = Path.Combine(o.RunDir, "model"), TenCropAtEnd = false, Log = progress },
         };
         using var trainer = new Trainer(options, data);
         return trainer.Run().OnnxPath ?? throw new InvalidOperationException("The trainer did not export model.onnx.");

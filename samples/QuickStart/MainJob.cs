@@ -34,14 +34,13 @@ public static class MainJob
         // 1. Train (section 5's SGD, random crops and flips) and export model.onnx.
         var data = TrainingData.Open(folder, arch.ResizeSize, 1, o.TrainLimit, o.EvalLimit);
         output.WriteLine($"Training the small AlexNet on {data.Train.Count:N0} Fashion-MNIST images for {o.Epochs} epoch(s)…");
-        var d = new TrainOptions();
-        var options = d with
+        var options = new TrainOptions
         {
             Seed = o.Seed,
-            Data = d.Data with { Path = folder, TrainLimit = o.TrainLimit, ValLimit = o.EvalLimit },
-            Optimisation = d.Optimisation with { BatchSize = o.BatchSize, LearningRate = o.LearningRate },
-            Schedule = d.Schedule with { Epochs = o.Epochs },
-            Runtime = d.Runtime with { RunDir = o.RunDir, Log = progress },
+            Data = new() { Path = folder, TrainLimit = o.TrainLimit, ValLimit = o.EvalLimit },
+            Optimisation = new() { BatchSize = o.BatchSize, LearningRate = o.LearningRate },
+            Schedule = new() { Epochs = o.Epochs },
+            Runtime = new() { RunDir = o.RunDir, Log = progress },
         };
         using var trainer = new Trainer(options, data);
         var trained = trainer.Run();
