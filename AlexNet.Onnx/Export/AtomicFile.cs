@@ -1,8 +1,11 @@
 namespace AlexNet.Onnx.Export;
 
 /// <summary>Writes a file so that readers see either the old file or the complete new one, never a partial write.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes through a temporary file beside <paramref name="path"/>, flushed to disk, then moved over it.</summary>
+    /// <param name="path">Destination; its folder is created when missing.</param>
+    /// <param name="write">Writes the whole content; the stream stays open after it returns.</param>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AlexNet.Onnx.Export;
 
 namespace AlexNet.Training.Training;
 
@@ -48,13 +49,13 @@ public sealed record StepMetrics(long Step, double Epoch, double TrainLoss, doub
     public static void WriteCsv(string path, IEnumerable<StepMetrics> rows) => MetricsCsv.Write(path, CsvHeader, rows.Select(r => r.ToCsv()));
 }
 
-// A metrics file is replaced whole, through a temporary file, so a reader never sees half of one.
+// A metrics file is replaced whole, so a reader never sees half of one.
 internal static class MetricsCsv
 {
-    public static void Write(string path, string header, IEnumerable<string> rows)
+    public static void Write(string path, string header, IEnumerable<string> rows) => AtomicFile.Write(path, stream =>
     {
-        var tmp = path + ".tmp";
-        File.WriteAllLines(tmp, new[] { header }.Concat(rows));
-        File.Move(tmp, path, overwrite: true);
-    }
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        writer.WriteLine(header);
+        foreach (var row in rows) writer.WriteLine(row);
+    });
 }
