@@ -22,12 +22,24 @@ public static class ImageCrops
     /// <param name="window">The window in the padded image (the R×R image when there is no padding).</param>
     /// <param name="dest">C×S×S crop, in the model's channel order (mean and std are in that order too).</param>
     /// <exception cref="ArgumentException">A length or the window does not fit.</exception>
-    public static void Crop(ModelMetadata metadata, ReadOnlySpan<float> prepared, CropWindow window, Span<float> dest)
+    public static void Crop(ModelMetadata metadata, ReadOnlySpan<float> prepared, CropWindow window, Span<float> dest) =>
+        Crop(metadata, prepared, [window], dest);
+
+    /// <summary>Writes several preprocessed crops of one image (the ten of <see cref="CropWindow.TenCrop"/>), one after another.</summary>
+    /// <param name="metadata">The model's preprocessing settings.</param>
+    /// <param name="prepared">C×R×R planar values on the 0–255 scale, channels R, G, B (or gray).</param>
+    /// <param name="windows">The windows in the padded image (the R×R image when there is no padding).</param>
+    /// <param name="dest">One C×S×S crop per window, in the model's channel order.</param>
+    /// <exception cref="ArgumentException">A length or a window does not fit.</exception>
+    public static void Crop(ModelMetadata metadata, ReadOnlySpan<float> prepared, IReadOnlyList<CropWindow> windows, Span<float> dest)
     {
-        int c = metadata.InputChannels, r = metadata.ResizeSize, pad = metadata.CropPadding, side = metadata.PaddedSize;
+        int c = metadata.InputChannels, r = metadata.ResizeSize, s = metadata.InputSize, pad = metadata.CropPadding, side = metadata.PaddedSize;
         if (prepared.Length != c * r * r)
             throw new ArgumentException($"The prepared image holds {prepared.Length} values; {c}×{r}×{r} needs {c * r * r}.", nameof(prepared));
-        // The whole padded, normalised image first, then the window through the one cutting routine training uses too.
+        int one = c * s * s;
+        if (dest.Length != windows.Count * one)
+            throw new ArgumentException($"The crops hold {dest.Length} values; {windows.Count} of {c}×{s}×{s} need {windows.Count * one}.", nameof(dest));
+        // The whole padded, normalised image once, then each window through the one cutting routine training uses too.
         var normalised = new float[c * side * side];
         var mean = metadata.Mean;
         for (int ch = 0; ch < c; ch++)
@@ -41,7 +53,7 @@ public static class ImageCrops
                     row[x] = (prepared[(source * r + y) * r + x] * scale - mean.At(ch, y, x)) * inverseStd;
             }
         }
-        window.Cut(normalised, c, side, metadata.InputSize, dest);
+        for (int k = 0; k < windows.Count; k++) windows[k].Cut(normalised, c, side, s, dest.Slice(k * one, one));
     }
 
     /// <summary>Writes the centre crop, the single-crop evaluation input.</summary>

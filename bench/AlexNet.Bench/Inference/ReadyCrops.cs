@@ -32,9 +32,8 @@ public static class ReadyCrops
         var m = model.Metadata;
         var prepared = new float[m.InputChannels * m.ResizeSize * m.ResizeSize];
         PaperPreparation.Load(path, m.ResizeSize, m.InputChannels, prepared);
-        var windows = CropWindow.TenCrop(m.PaddedSize, m.InputSize);
         var crops = new float[10 * model.CropLength];
-        for (int i = 0; i < 10; i++) ImageCrops.Crop(m, prepared, windows[i], crops.AsSpan(i * model.CropLength, model.CropLength));
+        ImageCrops.Crop(m, prepared, CropWindow.TenCrop(m.PaddedSize, m.InputSize), crops);
         return crops;
     }
 }
