@@ -7,7 +7,8 @@ using AlexNet.Samples;
 
 // GpuCheck [model.onnx] [--devices cpu,0,1] [--images N] [--batch B] [--preset paper|small] [--tolerance T]
 var modelArgument = new Argument<string?>("model") { Description = "model.onnx to check [default: a generated random-weight model of --preset]", Arity = ArgumentArity.ZeroOrOne };
-var devicesOption = new Option<string?>("--devices") { Description = "cpu,0,1: the devices to run on [default: the CPU and every GPU the driver lists, or device 0]" };
+var devicesOption = new Option<string?>("--devices") { Description = "cpu,0,1: the devices to run on [default: the CPU and every GPU the driver lists, or device 0]" }
+    .Check(v => v is null || TryDevices(v, out _) ? null : "use cpu, N or cuda:N, comma-separated");
 var imagesOption = new Option<int>("--images") { Description = "synthetic 320×240 images to classify", DefaultValueFactory = _ => 32 }.Check(v => v >= 1 ? null : "must be at least 1");
 var batchOption = new Option<int>("--batch") { Description = "images per ONNX Runtime run on the batched route", DefaultValueFactory = _ => 32 }
     .Check(v => v >= 2 ? null : "must be at least 2 (the row-by-row route is always measured)");
@@ -25,10 +26,8 @@ return SampleCommandLine.Run(command, args, r => Check(r.GetValue(modelArgument)
 static int Check(string? model, string? devicesText, int count, int batch, string preset, float tolerance)
 {
     var gpus = NvidiaDriver.Read();
-    List<int?> devices = devicesText is null
-        ? [null, .. Enumerable.Range(0, Math.Max(1, gpus.Gpus.Count)).Select(i => (int?)i)]
-        : devicesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => d is "cpu" ? null : (int?)int.Parse(d.StartsWith("cuda:", StringComparison.Ordinal) ? d[5..] : d, CultureInfo.InvariantCulture)).ToList();
+    List<int?> devices = devicesText is null ? [null, .. Enumerable.Range(0, Math.Max(1, gpus.Gpus.Count)).Select(i => (int?)i)]
+        : TryDevices(devicesText, out var given) ? given : throw new UsageException($"--devices {devicesText}: use cpu, N or cuda:N, comma-separated.");
     if (!devices.Contains(null)) devices.Insert(0, null); // the CPU is the reference
 
     var temp = Directory.CreateTempSubdirectory("gpucheck-");
@@ -98,4 +97,17 @@ static int Check(string? model, string? devicesText, int count, int batch, strin
     {
         try { temp.Delete(recursive: true); } catch (IOException) { }
     }
+}
+
+// cpu, N or cuda:N, comma-separated; the CPU as null.
+static bool TryDevices(string text, out List<int?> devices)
+{
+    devices = [];
+    foreach (var d in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+    {
+        if (d == "cpu") devices.Add(null);
+        else if (int.TryParse(d.StartsWith("cuda:", StringComparison.Ordinal) ? d[5..] : d, NumberStyles.None, CultureInfo.InvariantCulture, out int id)) devices.Add(id);
+        else return false;
+    }
+    return devices.Count > 0;
 }
