@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AlexNet.Onnx.Model;
+using AlexNet.Training.FineTuning;
 using AlexNet.Training.Model;
 using AlexNet.Training.Training;
 
@@ -31,8 +32,9 @@ public static class TrainCommand
         Value("train-limit", "use at most this many training images", o => o.Data.TrainLimit ?? 0, (o, v) => o with { Data = o.Data with { TrainLimit = v } }, Positive, "all"),
         Value("eval-limit", "use at most this many validation and test images", o => o.Data.ValLimit ?? 0, (o, v) => o with { Data = o.Data with { ValLimit = v } }, Positive, "all"),
 
-        Value("preset", "paper (227 crops of 256 images) or small (28 crops of 32 images)", o => o.Architecture.Preset, (o, v) => o with { Architecture = o.Architecture with { Preset = v } },
-            v => v is "paper" or "small" ? null : "must be paper or small"),
+        Value("preset", "paper (227 crops of 256 images), small (28 crops of 32 images) or torchvision (its AlexNet, whose ImageNet weights --init-from loads)",
+            o => o.Architecture.Preset, (o, v) => o with { Architecture = o.Architecture with { Preset = v } },
+            v => AlexNetArchitecture.PresetNames.Contains(v) ? null : $"must be {string.Join(", ", AlexNetArchitecture.PresetNames.SkipLast(1))} or {AlexNetArchitecture.PresetNames[^1]}"),
         Value("crop-size", "side of the crops the network sees; the resize side follows at the paper's 256:227", o => o.Architecture.CropSize ?? 0,
             (o, v) => o with { Architecture = o.Architecture with { CropSize = v } }, Positive, "the preset's: 28 or 227"),
         Value("resize-size", "side images are resized to before cropping", o => o.Architecture.ResizeSize ?? 0,
@@ -64,6 +66,15 @@ public static class TrainCommand
         Value("label-smoothing", "share of the target spread over all classes (PyTorch's CrossEntropyLoss label_smoothing; not in the paper)",
             o => o.Optimisation.LabelSmoothing, (o, v) => o with { Optimisation = o.Optimisation with { LabelSmoothing = v } }, v => v is >= 0 and < 1 ? null : "must be at least 0 and below 1"),
         Value("init", "kaiming, or paper: N(0, 0.01), biases 1 in conv2, conv4, conv5, fc6, fc7", o => o.Optimisation.Init, (o, v) => o with { Optimisation = o.Optimisation with { Init = v } }),
+
+        Value("init-from", "start a new run from the weights in this file: a checkpoint, a model.onnx, a PyTorch state dict (.pth) or .safetensors; " +
+            "matched by name and shape, a head of another class count starts afresh", o => o.FineTuning.InitFrom ?? "",
+            (o, v) => o with { FineTuning = o.FineTuning with { InitFrom = v } }, defaultText: "none: --init's random weights"),
+        Value("freeze", "layers that do not train: names, ranges or groups, e.g. conv1-conv5, features (the convs), classifier (fc6-fc8), conv1,conv2",
+            o => string.Join(",", o.FineTuning.Freeze), (o, v) => o with { FineTuning = o.FineTuning with { Freeze = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] } },
+            defaultText: "none"),
+        Value("head-lr", "learning rate of the classifier head (fc8), as its own parameter group; the schedule moves it with --lr", o => o.FineTuning.HeadLearningRate ?? 0,
+            (o, v) => o with { FineTuning = o.FineTuning with { HeadLearningRate = v } }, PositiveNumber, "--lr"),
 
         Value("epochs", "epochs to train; a resumed run may be given more", o => o.Epochs, (o, v) => o with { Schedule = o.Schedule with { Epochs = v } }, Positive,
             "the preset's: 10 for small, 90 for paper", identity: false),
@@ -127,18 +138,31 @@ public static class TrainCommand
             o = o with { Runtime = o.Runtime with { RunDir = RuntimeOptions.DefaultRunDir(o.Architecture.Preset, DateTime.Now) } };
         }
         if (o.Runtime.ResumeLearningRate is not null && !resume) throw new UsageException("--resume-lr needs --resume.");
+        if (resume && Knobs.Single(k => k.Name == "init-from").Given(r))
+            throw new UsageException("--resume continues this run from its own checkpoint (weights, velocities, step); --init-from starts a new run from " +
+                                     "another file's weights. Give one of them: a new --run-dir for --init-from.");
         if (resume) return Resumed(o, r);
 
         if (o.Schedule.LearningRate is LearningRateSchedule.Cosine { Period: var t } && o.Epochs > t)
             throw new UsageException($"--schedule cosine:{t} reaches ε = 0 after epoch {t}; --epochs {o.Epochs} would train on at 0. Give --schedule cosine:{o.Epochs} (or cosine).");
         try
         {
-            o.BuildArchitecture(numClasses: 1, channels: 1);
+            o.BuildArchitecture(numClasses: 1, channels: o.Data.Channels);
         }
         catch (ArgumentException e)
         {
             throw new UsageException($"--crop-size/--resize-size/--crop-padding: {e.Message}");
         }
+        try
+        {
+            FrozenLayers.Resolve(o.FineTuning.Freeze, o.BuildArchitecture(numClasses: 1, channels: o.Data.Channels));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--freeze: {e.Message}");
+        }
+        if (o.FineTuning.InitFrom is { } start && !File.Exists(start))
+            throw new UsageException($"--init-from: '{start}' does not exist.");
         return (o, o.Data.Channels);
     }
 
@@ -166,7 +190,7 @@ public static class TrainCommand
     private static int Train((TrainOptions Options, int Channels) plan)
     {
         var (o, channels) = plan;
-        var data = TrainingData.Open(o.Data.Path, o.BuildArchitecture(1, 1).ResizeSize, channels, o.Data.TrainLimit, o.Data.ValLimit);
+        var data = TrainingData.Open(o.Data.Path, o.BuildArchitecture(1, channels).ResizeSize, channels, o.Data.TrainLimit, o.Data.ValLimit);
         Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
         if (TerminationSignals.Changes.Length > 0)

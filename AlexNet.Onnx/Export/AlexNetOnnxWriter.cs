@@ -110,6 +110,14 @@ public static class AlexNetOnnxWriter
                     Ints("kernel_shape", a.PoolKernel, a.PoolKernel), Ints("strides", a.PoolStride, a.PoolStride));
         }
 
+        if (a.AveragePoolTo is int side && side != a.StageSizes()[^1])
+        {
+            // ONNX has no adaptive pooling; an even split of the maps is a plain average pool, which is all we write.
+            int from = a.StageSizes()[^1];
+            if (from % side != 0)
+                throw new NotSupportedException($"conv5's {from}×{from} maps do not split evenly into {side}×{side} windows, so the average pool to {side}×{side} has no ONNX form; use a crop size whose conv5 maps are a multiple of {side} (224 px gives {side}).");
+            x = g.Node("AveragePool", "fc6_input_pool", [x], Ints("kernel_shape", from / side, from / side), Ints("strides", from / side, from / side));
+        }
         x = g.Node("Flatten", "flatten", [x], Int("axis", 1));
         x = FullyConnected(g, w, x, "fc6");
         x = g.Node(act, $"fc6_{act.ToLowerInvariant()}", [x]);

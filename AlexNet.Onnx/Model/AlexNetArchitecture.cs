@@ -36,6 +36,34 @@ public sealed record LrnSettings(int Size = 5, double Alpha = 1e-4, double Beta 
     public double FrameworkAlpha => Alpha * Size;
 }
 
+/// <summary>Where dropout acts in the fully-connected layers.</summary>
+public enum DropoutPlacement
+{
+    /// <summary>On the outputs of fc6 and fc7 (section 4.2: "the neurons in the first two fully-connected layers").</summary>
+    AfterFc6AndFc7,
+    /// <summary>On the inputs of fc6 and fc7, as torchvision's AlexNet orders its classifier (Dropout, Linear, ReLU, …).</summary>
+    BeforeFc6AndFc7,
+}
+
+/// <summary>
+/// Fixed per-channel input statistics on the 0–1 scale, used instead of the training set's mean image: the network
+/// reads (level / 255 − <see cref="Mean"/>) / <see cref="Std"/>. Weights trained elsewhere on ImageNet expect the
+/// statistics they were trained with, whatever images a fine-tuning run brings.
+/// </summary>
+/// <param name="Mean">Mean per channel, 0–1 scale, in the model's channel order.</param>
+/// <param name="Std">Standard deviation per channel, 0–1 scale.</param>
+public sealed record ChannelStatistics(IReadOnlyList<float> Mean, IReadOnlyList<float> Std)
+{
+    /// <summary>The ImageNet RGB statistics torchvision's pretrained models were trained with.</summary>
+    public static ChannelStatistics ImageNet { get; } = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
+
+    /// <summary>Same values, same statistics.</summary>
+    /// <param name="other">The other statistics.</param>
+    public bool Equals(ChannelStatistics? other) => other is not null && Mean.SequenceEqual(other.Mean) && Std.SequenceEqual(other.Std);
+    /// <inheritdoc/>
+    public override int GetHashCode() => Mean.Concat(Std).Aggregate(17, (h, v) => h * 31 + v.GetHashCode());
+}
+
 /// <summary>
 /// The shape of an AlexNet: every layer's size, the tower split, and the ablation switches. Training
 /// builds its TorchSharp model from this, and the ONNX writer builds the graph from the same record,
@@ -43,7 +71,7 @@ public sealed record LrnSettings(int Size = 5, double Alpha = 1e-4, double Beta 
 /// </summary>
 public sealed record AlexNetArchitecture
 {
-    /// <summary>Preset name (paper, small) or a user label.</summary>
+    /// <summary>Preset name (paper, small, torchvision) or a user label.</summary>
     public required string Preset { get; init; }
     /// <summary>Image channels: 3 for RGB, 1 for grayscale data such as Fashion-MNIST.</summary>
     public required int InputChannels { get; init; }
@@ -75,8 +103,18 @@ public sealed record AlexNetArchitecture
     public int PoolKernel { get; init; } = 3;
     /// <summary>Max-pool stride (2).</summary>
     public int PoolStride { get; init; } = 2;
-    /// <summary>Dropout probability on fc6 and fc7 outputs during training (0.5 in the paper).</summary>
+    /// <summary>Dropout probability in the fully-connected layers during training (0.5 in the paper).</summary>
     public double Dropout { get; init; } = 0.5;
+    /// <summary>Where dropout acts: the paper's outputs of fc6 and fc7, or torchvision's inputs of fc6 and fc7.</summary>
+    public DropoutPlacement DropoutPlacement { get; init; } = DropoutPlacement.AfterFc6AndFc7;
+    /// <summary>
+    /// When set, conv5's pooled maps are averaged down (or up) to this side before fc6, as torchvision's
+    /// <c>AdaptiveAvgPool2d((6, 6))</c> does, so fc6 keeps its size whatever the crop; null in the paper, where fc6
+    /// reads the pooled maps as they are. At the torchvision preset's 224-px crops the maps are already 6×6.
+    /// </summary>
+    public int? AveragePoolTo { get; init; }
+    /// <summary>Fixed per-channel input statistics instead of the training set's mean image; null in the paper.</summary>
+    public ChannelStatistics? ChannelStatistics { get; init; }
     /// <summary>
     /// Batch normalisation (Ioffe &amp; Szegedy 2015) between every conv layer and its activation, per tower. Not in the
     /// paper, which predates it; off in both presets. Training only: the export folds each layer's running statistics,
@@ -134,7 +172,46 @@ public sealed record AlexNetArchitecture
         FullyConnectedPerTower = [512, 512],
     };
 
-    /// <summary>Builds a preset by name: "paper" or "small".</summary>
+    /// <summary>
+    /// torchvision's AlexNet (Krizhevsky 2014, "One weird trick for parallelizing convolutional neural networks"), so that
+    /// its published ImageNet weights load unchanged: one tower of 64-192-384-256-256 kernels (11/5/3/3/3), no LRN,
+    /// 3×3 stride-2 pooling, an average pool to 6×6, dropout before fc6 and fc7, 4096-unit fc6 and fc7, 224-px crops of
+    /// 256-px images normalised with ImageNet's per-channel mean and std. 61,100,840 parameters for 1000 classes.
+    /// </summary>
+    /// <param name="numClasses">Number of classes.</param>
+    /// <param name="inputChannels">Image channels: 3 (its statistics are RGB).</param>
+    public static AlexNetArchitecture Torchvision(int numClasses = 1000, int inputChannels = 3)
+    {
+        if (inputChannels != 3)
+            throw new ArgumentException($"The torchvision preset reads RGB images (3 channels), not {inputChannels}; its weights and statistics are for colour.", nameof(inputChannels));
+        return new()
+        {
+            Preset = "torchvision",
+            InputChannels = 3,
+            NumClasses = numClasses,
+            InputSize = 224,
+            ResizeSize = 256,
+            Towers = 1,
+            Convs =
+            [
+                new("conv1", 64, 11, 4, 2, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
+                new("conv2", 192, 5, 1, 2, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
+                new("conv3", 384, 3, 1, 1, ReadsBothTowers: true, LocalResponseNorm: false, MaxPool: false),
+                new("conv4", 256, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: false),
+                new("conv5", 256, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
+            ],
+            FullyConnectedPerTower = [4096, 4096],
+            Lrn = null,
+            DropoutPlacement = DropoutPlacement.BeforeFc6AndFc7,
+            AveragePoolTo = 6,
+            ChannelStatistics = ChannelStatistics.ImageNet,
+        };
+    }
+
+    /// <summary>The preset names <see cref="FromPreset"/> knows.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["paper", "small", "torchvision"];
+
+    /// <summary>Builds a preset by name: "paper", "small" or "torchvision".</summary>
     /// <param name="preset">Preset name.</param>
     /// <param name="numClasses">Number of classes.</param>
     /// <param name="inputChannels">Image channels.</param>
@@ -143,7 +220,8 @@ public sealed record AlexNetArchitecture
         {
             "paper" => Paper(numClasses, inputChannels),
             "small" => Small(numClasses, inputChannels),
-            _ => throw new ArgumentException($"Unknown preset '{preset}'. Use 'paper' or 'small'.", nameof(preset)),
+            "torchvision" => Torchvision(numClasses, inputChannels),
+            _ => throw new ArgumentException($"Unknown preset '{preset}'. Use {string.Join(", ", PresetNames.Select(p => $"'{p}'"))}.", nameof(preset)),
         };
 
     /// <summary>
@@ -206,8 +284,11 @@ public sealed record AlexNetArchitecture
         return sizes;
     }
 
-    /// <summary>Inputs of fc6: conv5 channels × last spatial side².</summary>
-    public int Fc6Inputs => ConvOutChannels(4) * StageSizes()[^1] * StageSizes()[^1];
+    /// <summary>Side of the maps fc6 reads: <see cref="AveragePoolTo"/> when set, else conv5's pooled side.</summary>
+    public int Fc6Side => AveragePoolTo ?? StageSizes()[^1];
+
+    /// <summary>Inputs of fc6: conv5 channels × <see cref="Fc6Side"/>².</summary>
+    public int Fc6Inputs => ConvOutChannels(4) * Fc6Side * Fc6Side;
 
     /// <summary>Units of fc7, the 4096-d feature vector of section 6.1 for the paper preset.</summary>
     public int FeatureSize => FullyConnectedPerTower[^1] * Towers;

@@ -141,7 +141,7 @@ public sealed class BatchLoader
             indices[n] = index;
             labels[n] = _dataset.GetLabel(index);
             _dataset.ReadImage(index, image);
-            _options.Mean?.Subtract(image);
+            _options.Mean?.Normalise(image);
             if (_options.Padding > 0) Pad(image, c, _dataset.Size, _options.Padding, padded); // zero = the mean once it is subtracted
             var dest = images.AsSpan(n * crops * one, crops * one);
             if (_options.Mode == CropMode.Random)

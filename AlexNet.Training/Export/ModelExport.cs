@@ -23,8 +23,10 @@ public static class ModelExport
         var arch = model.Architecture;
         // Training feeds (level − mean)·scale; the contract is level·scale − mean', so mean' = mean·scale.
         var scaledMean = mean.Values.Select(v => (float)(v * pixelScale)).ToArray();
-        var metadata = ModelMetadata.ForArchitecture(arch, labels,
-            PixelMean.Image(arch.InputChannels, arch.ResizeSize, scaledMean), pixelScale: (float)pixelScale, training: training);
+        // Fixed channel statistics are a flat mean image; written per channel with the std, as torchvision's are.
+        var stored = mean.ChannelStd is null ? PixelMean.Image(arch.InputChannels, arch.ResizeSize, scaledMean)
+            : PixelMean.PerChannel([.. Enumerable.Range(0, arch.InputChannels).Select(c => scaledMean[c * arch.ResizeSize * arch.ResizeSize])]);
+        var metadata = ModelMetadata.ForArchitecture(arch, labels, stored, pixelScale: (float)pixelScale, training: training) with { ChannelStd = mean.ChannelStd };
         AlexNetOnnxWriter.Write(path, arch, MergedWeights.Of(model), metadata, lrnExport);
     }
 

@@ -114,12 +114,19 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
             })];
             yield return (c.Name, h);
         }
+        if (a.AveragePoolTo is int side) h = [.. h.Select(x => F.adaptive_avg_pool2d(x, [side, side]))];
+        bool dropoutBefore = a.DropoutPlacement == DropoutPlacement.BeforeFc6AndFc7;
         for (int f = 0; f < a.FullyConnectedPerTower.Count; f++)
         {
             // fc6 reads every tower's conv5 maps, fc7 every tower's fc6 (inverted dropout, section 4.2; see README).
             var previous = h;
-            h = [.. groups.Select((members, g) => F.dropout(Activate(F.linear(Gather(previous, groupDevices[g]).flatten(1),
-                Joined(members, t => t.FullyConnected[f].weight!), Joined(members, t => t.FullyConnected[f].bias!))), a.Dropout, training))];
+            h = [.. groups.Select((members, g) =>
+            {
+                var x = Gather(previous, groupDevices[g]).flatten(1);
+                if (dropoutBefore) x = F.dropout(x, a.Dropout, training);
+                x = Activate(F.linear(x, Joined(members, t => t.FullyConnected[f].weight!), Joined(members, t => t.FullyConnected[f].bias!)));
+                return dropoutBefore ? x : F.dropout(x, a.Dropout, training);
+            })];
             yield return ($"fc{6 + f}", h);
         }
     }

@@ -12,6 +12,7 @@ public sealed class PaperSgd : IDisposable
 {
     private readonly (string Name, Tensor Weight)[] parameters;
     private readonly Dictionary<string, Tensor> velocity = new();
+    private readonly Func<string, double> rateFactor;
 
     /// <summary>Momentum μ.</summary>
     public double Momentum { get; }
@@ -25,9 +26,13 @@ public sealed class PaperSgd : IDisposable
     /// <param name="learningRate">ε.</param>
     /// <param name="momentum">μ.</param>
     /// <param name="weightDecay">λ.</param>
-    public PaperSgd(IEnumerable<(string Name, Tensor Weight)> parameters, double learningRate = 0.01, double momentum = 0.9, double weightDecay = 0.0005)
+    /// <param name="learningRateFactor">Each parameter's rate as a multiple of ε, by name (a new head at 10 × the rate of
+    /// pretrained layers): PyTorch's parameter groups with their own lr, which a schedule scales together. Null: 1 for all.</param>
+    public PaperSgd(IEnumerable<(string Name, Tensor Weight)> parameters, double learningRate = 0.01, double momentum = 0.9, double weightDecay = 0.0005,
+        Func<string, double>? learningRateFactor = null)
     {
         this.parameters = parameters.ToArray();
+        rateFactor = learningRateFactor ?? (_ => 1);
         LearningRate = learningRate;
         Momentum = momentum;
         WeightDecay = weightDecay;
@@ -42,7 +47,8 @@ public sealed class PaperSgd : IDisposable
         {
             if (w.grad is null) continue;
             var v = velocity[name];
-            v.mul_(Momentum).add_(w, alpha: -WeightDecay * LearningRate).add_(w.grad, alpha: -LearningRate);
+            double rate = LearningRate * rateFactor(name);
+            v.mul_(Momentum).add_(w, alpha: -WeightDecay * rate).add_(w.grad, alpha: -rate);
             w.add_(v);
         }
     }

@@ -21,6 +21,8 @@ public sealed record TrainOptions
     public ScheduleOptions Schedule { get; init; } = new();
     /// <summary>What training crops go through (section 4.1).</summary>
     public AugmentationOptions Augmentation { get; init; } = new();
+    /// <summary>Where the weights start and which of them train.</summary>
+    public FineTuningOptions FineTuning { get; init; } = new();
     /// <summary>Where and how this invocation runs; not part of the run's identity.</summary>
     public RuntimeOptions Runtime { get; init; } = new();
     /// <summary>Seed for weights, shuffling, crops, PCA colour and dropout.</summary>
@@ -33,7 +35,9 @@ public sealed record TrainOptions
     /// <summary>The value one 8-bit level maps to before the network: <see cref="ArchitectureOptions.PixelScale"/>, else
     /// what the init assumes (the paper's N(0, 0.01) its raw 0–255 pixels, Kaiming unit-scale inputs: 1/255).</summary>
     [JsonIgnore]
-    public double EffectivePixelScale => Architecture.PixelScale ?? (Optimisation.Init == InitScheme.Paper ? 1.0 : 1.0 / 255);
+    public double EffectivePixelScale => Architecture.PixelScale
+        // torchvision's weights read (level/255 − mean)/std whatever the init of a fresh head.
+        ?? (Optimisation.Init == InitScheme.Paper && Architecture.Preset != "torchvision" ? 1.0 : 1.0 / 255);
 
     /// <summary>
     /// The options a resumed run continues under: the stored run's identity with this invocation's runtime settings, and
@@ -100,7 +104,8 @@ public sealed record DataOptions
 /// <summary>The network and its input (section 3).</summary>
 public sealed record ArchitectureOptions
 {
-    /// <summary>paper (227 crops of 256 images) or small (28 crops of 32 images).</summary>
+    /// <summary>paper (227 crops of 256 images), small (28 crops of 32 images) or torchvision (its AlexNet: one tower,
+    /// 224 crops of 256 images, ImageNet's channel statistics, the layout its pretrained weights load into).</summary>
     public string Preset { get; init; } = "small";
     /// <summary>Side of the crops the network sees, instead of the preset's; without <see cref="ResizeSize"/> the resize
     /// side follows at the paper's 256:227.</summary>
@@ -213,6 +218,29 @@ public sealed record AugmentationOptions
     /// <summary>Probability that a training crop gets a rectangle set to the mean (random erasing, Zhong et al. 2017; not
     /// in the paper); 0 keeps the paper's augmentations only.</summary>
     public double RandomErasing { get; init; }
+}
+
+/// <summary>Where the weights start and which of them train: a new run from pretrained weights, as torchvision's
+/// transfer-learning tutorial does it.</summary>
+public sealed record FineTuningOptions
+{
+    /// <summary>Weights to start from instead of the initialisation: one of our checkpoints, a model.onnx from
+    /// <c>export</c>, a PyTorch state dict (.pth, .pt) or a .safetensors file. Tensors are matched by name and shape; a
+    /// classifier head of another class count starts afresh. Null starts from <see cref="OptimisationOptions.Init"/>.</summary>
+    public string? InitFrom { get; init; }
+    /// <summary>Layers that get no update and no weight decay: names (conv1 … conv5, fc6, fc7, fc8), ranges
+    /// (conv1-conv5) or torchvision's groups (features = conv1-conv5, classifier = fc6-fc8). Empty trains everything.</summary>
+    public IReadOnlyList<string> Freeze { get; init; } = [];
+    /// <summary>Learning rate of the classifier head (fc8), as a separate parameter group; the schedule scales it with
+    /// the base rate. Null: the head trains at <see cref="OptimisationOptions.LearningRate"/>.</summary>
+    public double? HeadLearningRate { get; init; }
+
+    /// <summary>Same start, same frozen layers, same head rate.</summary>
+    /// <param name="other">The other options.</param>
+    public bool Equals(FineTuningOptions? other) => other is not null && InitFrom == other.InitFrom
+        && Freeze.SequenceEqual(other.Freeze) && HeadLearningRate == other.HeadLearningRate;
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(InitFrom, Freeze.Count, HeadLearningRate);
 }
 
 /// <summary>Where and how this invocation runs. None of it is part of a run's identity: on <c>--resume</c> the new

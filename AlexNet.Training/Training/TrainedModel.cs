@@ -24,7 +24,7 @@ public sealed record TrainedModel(AlexNetModel Model, MeanImage Mean, TrainingSt
         var model = new AlexNetModel(arch);
         RestoreParameters(model, tensors, path);
         model.eval();
-        var mean = new MeanImage(arch.InputChannels, arch.ResizeSize, tensors["data.mean"].Data);
+        var mean = new MeanImage(arch.InputChannels, arch.ResizeSize, tensors["data.mean"].Data, arch.ChannelStatistics?.Std);
         return new TrainedModel(model, mean, state);
     }
 

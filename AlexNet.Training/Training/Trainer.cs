@@ -2,6 +2,7 @@ using AlexNet.Onnx.Imaging;
 using System.Diagnostics;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Data;
+using AlexNet.Training.FineTuning;
 using AlexNet.Training.Export;
 using AlexNet.Training.Model;
 using AlexNet.Training.Reporting;
@@ -106,16 +107,36 @@ public sealed class Trainer : IDisposable
         if (stored != null)
         {
             TrainedModel.RestoreParameters(model, stored, ckpt);
-            mean = new MeanImage(arch.InputChannels, arch.ResizeSize, stored["data.mean"].Data);
+            mean = new MeanImage(arch.InputChannels, arch.ResizeSize, stored["data.mean"].Data, arch.ChannelStatistics?.Std);
             pca = stored.TryGetValue("data.pca", out var p) ? UnpackPca(p.Data) : null;
         }
         else
         {
-            mean = MeanImage.Compute(data.Train);
+            // Pretrained weights expect the statistics they were trained with, not this data's mean.
+            mean = arch.ChannelStatistics is { } statistics ? MeanImage.FromStatistics(statistics, arch.ResizeSize) : MeanImage.Compute(data.Train);
             pca = o.Augmentation.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train) : null;
         }
-        sgd = new PaperSgd(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)), state.LearningRate, o.Optimisation.Momentum, o.Optimisation.WeightDecay);
+        sgd = Optimiser(model, o, state.LearningRate);
         if (stored != null) LoadVelocities(stored);
+    }
+
+    // Frozen layers leave the optimiser and the autograd graph (no gradient, update or decay for them, as requires_grad =
+    // False does in PyTorch); the head's own rate is a constant multiple of ε, so every schedule moves both together.
+    private static PaperSgd Optimiser(AlexNetModel model, TrainOptions o, double learningRate)
+    {
+        var frozen = FrozenLayers.Resolve(o.FineTuning.Freeze, model.Architecture);
+        var trained = new List<(string, Tensor)>();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            bool isFrozen = FrozenLayers.IsFrozen(name, frozen);
+            p.requires_grad = !isFrozen;
+            if (!isFrozen) trained.Add((name, p));
+        }
+        if (trained.Count == 0)
+            throw new ArgumentException($"Freezing {string.Join(", ", o.FineTuning.Freeze)} leaves no layer to train; leave at least the classifier head (fc8) unfrozen.");
+        double headFactor = (o.FineTuning.HeadLearningRate ?? o.Optimisation.LearningRate) / o.Optimisation.LearningRate;
+        return new PaperSgd(trained, learningRate, o.Optimisation.Momentum, o.Optimisation.WeightDecay,
+            name => name.StartsWith("fc8.", StringComparison.Ordinal) ? headFactor : 1);
     }
 
     // metrics.csv (per epoch), steps.csv (every LogEvery steps) and the curve drawing both, next to the checkpoint.

@@ -39,7 +39,7 @@ public sealed class MeanImageTests
     {
         var mean = new MeanImage(1, 2, [1, 2, 3, 4]);
         float[] image = [10, 10, 10, 10];
-        mean.Subtract(image);
+        mean.Normalise(image);
         CollectionAssert.AreEqual(new float[] { 9, 8, 7, 6 }, image);
     }
 }

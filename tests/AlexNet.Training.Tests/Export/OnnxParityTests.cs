@@ -110,4 +110,30 @@ public sealed class OnnxParityTests
         AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
         AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
     }
+
+    [TestMethod]
+    public void TorchvisionPresetOnnxLogitsEqualTorchSharpWithinOneInTenThousand()
+    {
+        var r = Both(AlexNetArchitecture.Torchvision(numClasses: 20), split: false, batch: 2);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+        AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
+    }
+
+    [TestMethod]
+    public void AveragePoolToSixExportsAsAnEvenAveragePoolAndMatchesTorchSharp()
+    {
+        // 415-px crops leave conv5 with 12×12 pooled maps: torchvision's average pool to 6×6 is 2×2 windows, stride 2.
+        var arch = AlexNetArchitecture.Torchvision(numClasses: 5) with { InputSize = 415, ResizeSize = 415 };
+        Assert.AreEqual(12, arch.StageSizes()[^1]);
+        var r = Both(arch, split: false, batch: 1);
+        AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
+    }
+
+    [TestMethod]
+    public void AveragePoolOverUnevenWindowsIsRefusedAtExportWithTheSizes()
+    {
+        var arch = AlexNetArchitecture.Torchvision(numClasses: 5) with { InputSize = 256, ResizeSize = 256 };
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => Both(arch, split: false, batch: 1));
+        StringAssert.Contains(e.Message, "conv5's 7×7 maps do not split evenly into 6×6 windows");
+    }
 }
