@@ -77,7 +77,7 @@ public static class TrainCommand
             (o, v) => o with { FineTuning = o.FineTuning with { HeadLearningRate = v } }, PositiveNumber, "--lr"),
 
         Value("epochs", "epochs to train; a resumed run may be given more", o => o.Epochs, (o, v) => o with { Schedule = o.Schedule with { Epochs = v } }, Positive,
-            "the preset's: 10 for small, 90 for paper", identity: false),
+            "the preset's: 90 for paper, 10 for small and torchvision (a fine-tune)", identity: false),
         new ScheduleKnob(),
 
         Switch("augment", "random crops and flips (off: centre crops)", o => o.Augmentation.RandomCrops, (o, v) => o with { Augmentation = o.Augmentation with { RandomCrops = v } }),

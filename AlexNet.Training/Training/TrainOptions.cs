@@ -163,8 +163,8 @@ public sealed record ScheduleOptions
     /// <summary>How the learning rate moves from epoch to epoch.</summary>
     public LearningRateSchedule LearningRate { get; init; } = new LearningRateSchedule.Plateau();
 
-    /// <summary>The preset's epochs: the paper's 90, and 10 for the small preset.</summary>
-    /// <param name="preset">paper or small.</param>
+    /// <summary>The preset's epochs: the paper's 90, and 10 for the small preset and for torchvision's (a fine-tune).</summary>
+    /// <param name="preset">paper, small or torchvision.</param>
     public static int EpochsFor(string preset) => preset == "paper" ? 90 : 10;
 }
 
