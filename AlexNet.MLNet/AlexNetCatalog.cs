@@ -21,6 +21,8 @@ public static class AlexNetCatalog
     /// <param name="inputColumnName">A column of image file paths, or of images: the output of <c>LoadImages</c> or in-memory <c>MLImage</c> objects.</param>
     /// <param name="options">Crop mode, column names, features, label column, batch size and device; the defaults (ten-crop, CPU) when null.</param>
     /// <exception cref="AlexNet.Onnx.ModelFileException">The model file is missing, unreadable or lacks metadata.</exception>
+    /// <exception cref="ArgumentException">The options name columns that clash or are reserved, or ask for
+    /// <see cref="AlexNetOptions.EmitFeatures"/> of a file without an fc7 output named <c>features</c> (the message names its outputs and how to export one).</exception>
     /// <exception cref="InvalidOperationException">A GPU was asked for without CPU fallback and cannot be used.</exception>
     public static AlexNetEstimator ClassifyImagesWithAlexNet(this TransformsCatalog catalog, string modelPath,
         string inputColumnName = "Image", AlexNetOptions? options = null) =>

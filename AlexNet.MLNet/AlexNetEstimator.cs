@@ -2,6 +2,7 @@ using AlexNet.MLNet.Images;
 using AlexNet.MLNet.Labels;
 using AlexNet.MLNet.Serving;
 using AlexNet.Onnx;
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Metadata;
 using AlexNet.Onnx.Serving;
 using Microsoft.ML;
@@ -56,6 +57,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         // The file is read and its weights hashed once, for the checks and the serving graph alike.
         Model = ModelFile.Open(modelPath, Options.Preprocessing, out var source);
         CheckLabels(Model);
+        CheckFeatures(Model, Options);
         _classKeys = ClassKeys.DataView(Model.Labels);
         _serving = new ServingSession(catalog, Model, source, Options);
     }
@@ -236,6 +238,19 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
             throw new ArgumentException($"Column names must differ: {string.Join(", ", names)}.", nameof(o));
         if (o.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "AlexNetOptions.BatchSize is the number of images per ONNX Runtime run: 1 or more.");
+    }
+
+    // Before the serving graph is built, so the error says what to do rather than only what is missing.
+    private static void CheckFeatures(ModelFile model, AlexNetOptions o)
+    {
+        if (!o.EmitFeatures || model.FeaturesName is not null) return;
+        throw new ArgumentException(
+            $"{model.Path}: AlexNetOptions.EmitFeatures asks for the fc7 features, but the graph has no output named '{AlexNetOnnxNames.Features}' " +
+            $"(its outputs: {string.Join(", ", model.OutputNames.Select(n => $"'{n}'"))}). Export fc7, the activation after the second fully " +
+            $"connected layer ([batch, fc7 units]), as a second output named '{AlexNetOnnxNames.Features}': from PyTorch, a forward that returns " +
+            $"(logits, fc7) (torchvision's AlexNet: fc7 is the output of classifier[5]) exported with torch.onnx.export(..., output_names=[\"{model.LogitsName}\", " +
+            $"\"{AlexNetOnnxNames.Features}\"]). Or leave EmitFeatures off.",
+            "options");
     }
 
     // The labels become PredictedLabel's key values; MapValueToKey skips empty values and merges repeats, which would

@@ -26,6 +26,8 @@ public sealed class ModelFile
     public string? ProbabilitiesName { get; }
     /// <summary>Name of the fc7 feature output, or null when the graph has none.</summary>
     public string? FeaturesName { get; }
+    /// <summary>Names of all the graph's outputs, in the file's order.</summary>
+    public IReadOnlyList<string> OutputNames { get; }
     /// <summary>Number of classes.</summary>
     public int NumClasses { get; }
     /// <summary>Length of one feature vector, or 0 without a feature output.</summary>
@@ -41,7 +43,7 @@ public sealed class ModelFile
     public int CropLength => InputChannels * InputSize * InputSize;
 
     private ModelFile(string path, ModelMetadata metadata, bool selfDescribing, string input, string logits,
-        string? probabilities, string? features, int numClasses, int featureSize)
+        string? probabilities, string? features, IReadOnlyList<string> outputNames, int numClasses, int featureSize)
     {
         Path = path;
         Metadata = metadata;
@@ -50,6 +52,7 @@ public sealed class ModelFile
         LogitsName = logits;
         ProbabilitiesName = probabilities;
         FeaturesName = features;
+        OutputNames = outputNames;
         NumClasses = numClasses;
         FeatureSize = featureSize;
     }
@@ -101,9 +104,14 @@ public sealed class ModelFile
         CheckDim(path, input.Name, inputDims, 3, metadata.InputSize, "width");
 
         var outputs = graph.Output.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        // A foreign file names its class scores as it likes (PyTorch's export: "output"); beside the known names
+        // (fc7 as 'features', a softmax as 'probabilities') the one output left is taken for them.
+        var others = graph.Output.Where(o => o.Name is not (AlexNetOnnxNames.Features or AlexNetOnnxNames.Probabilities)).ToList();
         var logits = outputs.GetValueOrDefault(AlexNetOnnxNames.Logits)
             ?? (graph.Output.Count == 1 ? graph.Output[0]
-                : throw new ModelFileException(path, $"the graph has {graph.Output.Count} outputs ({string.Join(", ", outputs.Keys)}) and none is named '{AlexNetOnnxNames.Logits}'."));
+                : others.Count == 1 ? others[0]
+                : throw new ModelFileException(path, $"the graph has {graph.Output.Count} outputs ({string.Join(", ", outputs.Keys)}) and none is named '{AlexNetOnnxNames.Logits}'; " +
+                    $"name the class scores before the softmax '{AlexNetOnnxNames.Logits}', or leave them as the only output besides '{AlexNetOnnxNames.Features}' and '{AlexNetOnnxNames.Probabilities}'."));
         var logitDims = FloatDims(path, logits, "output");
         if (logitDims.Length != 2)
             throw new ModelFileException(path, $"output '{logits.Name}' has rank {logitDims.Length} ({DimsText(logitDims)}); expected [batch, classes].");
@@ -133,7 +141,8 @@ public sealed class ModelFile
             featureSize = (int)dims[1];
         }
 
-        return new ModelFile(path, metadata, selfDescribing, input.Name, logits.Name, probabilities?.Name, features?.Name, numClasses, featureSize);
+        return new ModelFile(path, metadata, selfDescribing, input.Name, logits.Name, probabilities?.Name, features?.Name,
+            graph.Output.Select(o => o.Name).ToArray(), numClasses, featureSize);
     }
 
     /// <summary>Parses the file into a model and checks its weights' checksum when it has one, turning every kind of

@@ -76,7 +76,7 @@ public static class ServingGraph
         if (outputs.Any(n => n.StartsWith(InlinedPrefix, StringComparison.Ordinal)))
             throw new ArgumentException($"Names starting with '{InlinedPrefix}' are reserved for the inlined classifier.", nameof(options));
         if (options.FeaturesName is not null && model.FeaturesName is null)
-            throw new ArgumentException($"{model.Path}: features were asked for, but the model has no '{AlexNetOnnxNames.Features}' output.", nameof(options));
+            throw new ArgumentException($"{model.Path}: features were asked for, but the model has no '{AlexNetOnnxNames.Features}' output (its outputs: {string.Join(", ", model.OutputNames)}).", nameof(options));
 
         var m = model.Metadata;
         int c = m.InputChannels, r = m.ResizeSize, s = m.InputSize, k = model.NumClasses;

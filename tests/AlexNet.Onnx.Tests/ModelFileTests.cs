@@ -41,6 +41,49 @@ public sealed class ModelFileTests
         Assert.AreEqual("class-3", model.Labels[3]);
     }
 
+    // As torch.onnx.export names them: class scores "output", beside fc7 as "features".
+    private static void RenameOutput(ModelProto m, string from, string to)
+    {
+        foreach (var node in m.Graph.Node)
+        {
+            for (int i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
+            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+        }
+        m.Graph.Output.Single(o => o.Name == from).Name = to;
+    }
+
+    [TestMethod]
+    public void ClassScoresUnderAnotherNameAreTheOutputBesidesFeaturesAndProbabilities()
+    {
+        using var folder = new TempFolder();
+        var path = TestModels.Write(folder, AlexNetArchitecture.Small());
+        Rewrite(path, m => RenameOutput(m, "logits", "output"));
+
+        var model = ModelFile.Open(path);
+
+        Assert.AreEqual("output", model.LogitsName);
+        Assert.AreEqual("features", model.FeaturesName);
+        Assert.AreEqual("probabilities", model.ProbabilitiesName);
+        CollectionAssert.AreEquivalent(new[] { "output", "features", "probabilities" }, model.OutputNames.ToArray());
+    }
+
+    [TestMethod]
+    public void TwoOutputsNeitherNamedLogitsNorKnownAreNamed()
+    {
+        using var folder = new TempFolder();
+        var path = TestModels.Write(folder, AlexNetArchitecture.Small());
+        Rewrite(path, m =>
+        {
+            RenameOutput(m, "logits", "output");
+            RenameOutput(m, "features", "fc7");
+        });
+
+        var error = OpenFails(path);
+
+        StringAssert.Contains(error.Message, "none is named 'logits'");
+        StringAssert.Contains(error.Message, "fc7");
+    }
+
     [TestMethod]
     public void MissingFileIsNamed()
     {

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace AlexNet.MLNet.Tests.Support;
+
+/// <summary>
+/// Runs the reference scripts in the test's Python folder with Debian's system Python, whose packages
+/// (python3-torch, python3-torchvision, python3-onnx, python3-pil) the tests rely on; the same helper as
+/// AlexNet.Onnx.Tests has.
+/// </summary>
+internal static class SystemPython
+{
+    private const string Interpreter = "/usr/bin/python3";
+
+    /// <summary>Marks the test inconclusive, naming the Debian package, when a module cannot be imported.</summary>
+    public static void Require(string module, string debianPackage)
+    {
+        if (!File.Exists(Interpreter))
+            Assert.Inconclusive($"{Interpreter} is missing; install python3 and {debianPackage} (apt-get install -y {debianPackage}).");
+        var (code, _, error) = Run(["-c", $"import {module}"]);
+        if (code != 0)
+            Assert.Inconclusive($"{Interpreter} cannot import {module}; install the Debian package {debianPackage} (apt-get install -y {debianPackage}). {error.Trim()}");
+    }
+
+    /// <summary>Runs a script from the test's Python folder and fails the test with its stderr if it exits non-zero.</summary>
+    public static string RunScript(string script, params string[] args)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Python", script);
+        var (code, output, error) = Run([path, .. args]);
+        if (code != 0) Assert.Fail($"{script} exited with {code}: {error}");
+        return output;
+    }
+
+    private static (int Code, string Output, string Error) Run(string[] args)
+    {
+        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
