@@ -1,11 +1,10 @@
 using System.Diagnostics;
 
-namespace AlexNet.MLNet.Tests.Support;
+namespace AlexNet.Tests.Shared;
 
 /// <summary>
-/// Runs the reference scripts in the test's Python folder with Debian's system Python, whose packages
-/// (python3-torch, python3-torchvision, python3-onnx, python3-pil) the tests rely on; the same helper as
-/// AlexNet.Onnx.Tests has.
+/// Runs the reference scripts in a test project's Python folder with Debian's system Python, whose packages
+/// (python3-torch, python3-torchvision, python3-onnx, python3-pil) the tests rely on and .ci/run installs.
 /// </summary>
 internal static class SystemPython
 {
@@ -30,7 +29,8 @@ internal static class SystemPython
         return output;
     }
 
-    private static (int Code, string Output, string Error) Run(string[] args)
+    /// <summary>Runs the interpreter and returns the exit code and both streams.</summary>
+    public static (int Code, string Output, string Error) Run(string[] args)
     {
         var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
