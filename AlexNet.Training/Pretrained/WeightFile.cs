@@ -1,0 +1,141 @@
+using System.Text.Json;
+using AlexNet.Training.Training;
+
+namespace AlexNet.Training.Pretrained;
+
+/// <summary>
+/// Named float32 tensors read from a weight file, whatever its format: one of our checkpoints, a model.onnx from our
+/// export, a PyTorch state dict (zip or legacy format) or a .safetensors file. The format is told from the content,
+/// not the name. Names are the file's own (torchvision's features.0.weight stays so; <see cref="PretrainedStart"/> maps
+/// them), except that a checkpoint's "model." prefix is dropped and an ONNX file's merged layers come back per tower.
+/// Nothing runs Python: PyTorch zip and safetensors files are read with TorchSharp.PyBridge; legacy PyTorch files,
+/// which PyBridge refuses, and zip files with tensor layouts it cannot read, with a small reader of our own
+/// (<see cref="TorchSaveReader"/>).
+/// </summary>
+public sealed class WeightFile
+{
+    private static readonly byte[] CheckpointMagic = "ALXNCKPT"u8.ToArray();
+
+    /// <summary>The file, as the caller named it.</summary>
+    public string Path { get; }
+    /// <summary>Its format.</summary>
+    public WeightFormat Format { get; }
+    /// <summary>The float tensors by name, converted to float32 (float64, float16 and bfloat16 are read too).</summary>
+    public IReadOnlyDictionary<string, StoredTensor> Tensors { get; }
+    /// <summary>Entries of the file that are not float tensors (integer buffers such as batch norm's
+    /// num_batches_tracked, booleans), by the file's name, with the reason.</summary>
+    public IReadOnlyList<PretrainedNote> Skipped { get; }
+
+    /// <summary>Wraps tensors that came from elsewhere (or were edited), to load them with <see cref="PretrainedStart.Load(Model.AlexNetModel, WeightFile)"/>.</summary>
+    /// <param name="path">Where they came from, for messages.</param>
+    /// <param name="format">Their format.</param>
+    /// <param name="tensors">The float tensors by name.</param>
+    /// <param name="skipped">Entries that are not float tensors, if any.</param>
+    public WeightFile(string path, WeightFormat format, IReadOnlyDictionary<string, StoredTensor> tensors, IReadOnlyList<PretrainedNote>? skipped = null)
+    {
+        Path = path;
+        Format = format;
+        Tensors = tensors;
+        Skipped = skipped ?? [];
+    }
+
+    /// <summary>Reads a weight file.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is none of the formats, or is truncated or corrupt; the message starts with its path and says what is wrong.</exception>
+    public static WeightFile Read(string path)
+    {
+        var format = Detect(path);
+        var tensors = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
+        var skipped = new List<PretrainedNote>();
+        try
+        {
+            switch (format)
+            {
+                case WeightFormat.Checkpoint: ReadCheckpoint(path, tensors); break;
+                case WeightFormat.Onnx: OnnxWeights.Read(path, tensors); break;
+                case WeightFormat.PyTorchZip: PyBridgeFiles.ReadZip(path, tensors, skipped); break;
+                case WeightFormat.PyTorchLegacy: TorchSaveReader.ReadLegacy(ReadAllBytes(path), tensors, skipped); break;
+                case WeightFormat.Safetensors: PyBridgeFiles.ReadSafetensors(path, tensors, skipped); break;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Error(path, format switch
+            {
+                WeightFormat.PyTorchZip or WeightFormat.PyTorchLegacy => $"not a PyTorch state dict ({e.Message})",
+                WeightFormat.Safetensors => $"not a readable .safetensors file ({e.Message})",
+                WeightFormat.Checkpoint => $"not a readable checkpoint ({e.Message})",
+                _ => e.Message,
+            }, e);
+        }
+        catch (EndOfStreamException e) { throw Error(path, $"the file ends early; it is truncated ({e.Message})", e); }
+        if (tensors.Count == 0 && skipped.Count == 0)
+            throw Error(path, $"a {format.Describe()} without any tensors");
+        return new WeightFile(path, format, tensors, skipped);
+    }
+
+    /// <summary>Tells the format from the file's first bytes (an ONNX protobuf has no magic: its first field, or the
+    /// .onnx extension, decides).</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or none of the formats.</exception>
+    public static WeightFormat Detect(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: the weight file does not exist.", path);
+        var head = new byte[16];
+        long length;
+        using (var stream = File.OpenRead(path))
+        {
+            length = stream.Length;
+            head = head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+        }
+        if (length == 0) throw Error(path, "the file is empty (0 bytes)");
+        if (head.AsSpan().StartsWith(CheckpointMagic)) return WeightFormat.Checkpoint;
+        // A zip archive's local header ("PK\3\4"), or an empty archive's end record ("PK\5\6").
+        if (head is [(byte)'P', (byte)'K', 3, 4, ..] or [(byte)'P', (byte)'K', 5, 6, ..]) return WeightFormat.PyTorchZip;
+        if (TorchSaveReader.LooksLikeLegacy(head)) return WeightFormat.PyTorchLegacy;
+        if (PyBridgeFiles.LooksLikeSafetensors(head, length)) return WeightFormat.Safetensors;
+        // ModelProto's field 1 (ir_version, a varint) comes first in files written by protobuf libraries.
+        if (head[0] == 0x08 || System.IO.Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)) return WeightFormat.Onnx;
+        string expected = System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".pth" or ".pt" or ".bin" or ".tar" => "not a PyTorch state dict",
+            ".safetensors" => "not a .safetensors file",
+            ".ckpt" => "not an AlexNet checkpoint",
+            _ => "not a weight file this reader knows (an AlexNet checkpoint, a model.onnx from our export, a PyTorch state dict or a .safetensors file)",
+        };
+        throw Error(path, $"{expected}: it starts with bytes {Convert.ToHexString(head[..Math.Min(8, head.Length)])}, " +
+            "which are neither a zip archive, a pickle, a safetensors header, an ONNX model nor a checkpoint");
+    }
+
+    /// <summary>The error for a weight file: an <see cref="InvalidDataException"/> (which the command line reports as a file
+    /// or data error, exit code 1) whose message starts with the file's path.</summary>
+    internal static InvalidDataException Error(string path, string problem, Exception? inner = null) => new($"{path}: {problem}", inner);
+
+    /// <summary>The reason a non-float entry is skipped.</summary>
+    internal static string NotFloatReason(string name, string dtype) =>
+        name.EndsWith("num_batches_tracked", StringComparison.Ordinal)
+            ? $"batch norm's step counter ({dtype}), not a weight"
+            : $"{dtype} tensor, not floating point, so not a weight";
+
+    // The state block is read as plain JSON rather than TrainingState: only the tensors are wanted, and a checkpoint
+    // from another version whose options no longer bind still has usable weights.
+    private static void ReadCheckpoint(string path, Dictionary<string, StoredTensor> tensors)
+    {
+        var (_, stored) = Checkpoint.Load<JsonElement>(path);
+        const string prefix = "model.";
+        // velocity.* (the optimiser's momentum) and data.* (mean image, PCA) belong to the old run, not to the weights.
+        foreach (var (name, t) in stored)
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) tensors[name[prefix.Length..]] = t;
+    }
+
+    private static byte[] ReadAllBytes(string path)
+    {
+        try { return File.ReadAllBytes(path); }
+        catch (IOException e) when (new FileInfo(path).Length > Array.MaxLength)
+        {
+            throw new InvalidDataException("a legacy-format file over 2 GB, which this reader does not read; re-save it with torch.save's default zip format", e);
+        }
+    }
+}
