@@ -5,6 +5,7 @@ using AlexNet.Training.Data;
 using AlexNet.Training.FineTuning;
 using AlexNet.Training.Export;
 using AlexNet.Training.Model;
+using AlexNet.Training.Pretrained;
 using AlexNet.Training.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -104,6 +105,13 @@ public sealed class Trainer : IDisposable
         DevicePlacement.Apply(model, devices);
         device = devices[0];
 
+        // A new run from pretrained weights; a resumed one has them (trained further) in its own checkpoint.
+        if (stored == null && o.FineTuning.InitFrom is { } start)
+        {
+            var report = PretrainedStart.Load(model, start);
+            report.WriteTo(o.Runtime.RunDir);
+            o.Runtime.Log?.Write(report.ToString());
+        }
         if (stored != null)
         {
             TrainedModel.RestoreParameters(model, stored, ckpt);

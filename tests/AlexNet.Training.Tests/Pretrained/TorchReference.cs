@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Pretrained;
@@ -44,33 +43,14 @@ internal static class TorchReference
     /// <summary>A raw float32 file the script wrote.</summary>
     public static float[] Floats(string name) => MemoryMarshal.Cast<byte, float>(System.IO.File.ReadAllBytes(File(name))).ToArray();
 
-    /// <summary>torchvision's AlexNet as our architecture: one tower, no LRN, torchvision's sizes. At 224 px conv5
-    /// pools to 6×6, so torchvision's adaptive average pool is the identity and the eval-mode forward is torchvision's.</summary>
-    public static AlexNetArchitecture TorchvisionArchitecture(int classes = 1000) => new()
-    {
-        Preset = "torchvision",
-        Towers = 1,
-        InputChannels = 3,
-        NumClasses = classes,
-        InputSize = 224,
-        ResizeSize = 256,
-        Lrn = null,
-        Convs =
-        [
-            new("conv1", 64, 11, 4, 2, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
-            new("conv2", 192, 5, 1, 2, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
-            new("conv3", 384, 3, 1, 1, ReadsBothTowers: true, LocalResponseNorm: false, MaxPool: false),
-            new("conv4", 256, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: false),
-            new("conv5", 256, 3, 1, 1, ReadsBothTowers: false, LocalResponseNorm: false, MaxPool: true),
-        ],
-        FullyConnectedPerTower = [4096, 4096],
-    };
+    /// <summary>torchvision's AlexNet: the torchvision preset.</summary>
+    public static AlexNetArchitecture TorchvisionArchitecture(int classes = 1000) => AlexNetArchitecture.Torchvision(classes);
 
     private static string? Lacks(string module, string debianPackage)
     {
         if (!System.IO.File.Exists(Interpreter))
             return $"{Interpreter} is missing; install python3 and {debianPackage} (apt-get install -y {debianPackage}).";
-        var (code, _, error) = Run(["-c", $"import {module}"]);
+        var (code, _, error) = SystemPython.Run(["-c", $"import {module}"]);
         return code == 0 ? null
             : $"{Interpreter} cannot import {module}; install the Debian package {debianPackage} (apt-get install -y {debianPackage}). {error.Trim()}";
     }
@@ -78,19 +58,8 @@ internal static class TorchReference
     private static string Write()
     {
         var folder = RepoPaths.NewTempFolder("pretrained");
-        var (code, _, error) = Run([Path.Combine(AppContext.BaseDirectory, "Pretrained", "Python", "state_dicts.py"), folder]);
+        var (code, _, error) = SystemPython.Run([Path.Combine(AppContext.BaseDirectory, "Pretrained", "Python", "state_dicts.py"), folder]);
         if (code != 0) throw new AssertFailedException($"state_dicts.py exited with {code}: {error}");
         return folder;
-    }
-
-    private static (int Code, string Output, string Error) Run(string[] args)
-    {
-        var start = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
     }
 }
