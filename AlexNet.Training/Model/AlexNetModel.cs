@@ -47,6 +47,9 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     public bool TowersApart => groups.Length > 1;
     /// <summary>The device that takes the input and returns the output.</summary>
     public Device InputDevice => groupDevices[0];
+    /// <summary>Runs LRN as the formula written out (<see cref="LocalResponseNorm.Direct"/>, autograd through every
+    /// step) instead of the band product: the reference, and the bench's "before" row. Same numbers, slower.</summary>
+    public bool DirectLrn { get; set; }
 
     /// <summary>Puts tower i on <paramref name="devices"/>[i] (cuda:0 and cuda:1 in the paper), to run apart; fc8 goes with tower 0.</summary>
     /// <param name="devices">One device per tower (the same device twice keeps the towers apart on it).</param>
@@ -109,7 +112,7 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
                     strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : members.Length);
                 if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
                 x = Activate(x);
-                if (c.LocalResponseNorm && lrn != null) x = lrn.Apply(x, towers: members.Length);
+                if (c.LocalResponseNorm && lrn != null) x = DirectLrn ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length);
                 return c.MaxPool ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : x;
             })];
             yield return (c.Name, h);

@@ -29,7 +29,8 @@ public sealed class LocalResponseNormTests
         // Large activations so the α term matters: 1e-4 · Σa² is comparable to k = 2.
         var a = Enumerable.Range(0, 12).Select(i => (float)(40 + 17 * i % 90)).ToArray();
         using var x = tensor(a, [1, 12, 1, 1]);
-        using var y = new LocalResponseNorm(settings).Apply(x, towers: 2);
+        var lrn = new LocalResponseNorm(settings);
+        using var y = lrn.Apply(x, towers: 2);
         var got = y.data<float>().ToArray();
         var expected = PaperFormula(a, 2, settings);
         for (int i = 0; i < 12; i++) Assert.AreEqual(expected[i], got[i], 1e-5, $"channel {i}");
@@ -71,6 +72,102 @@ public sealed class LocalResponseNormTests
         double diff = (g1 - g2).abs().max().item<float>(), scale = g2.abs().max().item<float>();
         Assert.IsTrue(scale > 0.1, $"gradient too small to compare: {scale}");
         Assert.IsTrue(diff < 1e-5 * scale, $"max diff {diff} against max {scale}");
+    }
+
+    [TestMethod]
+    public void DirectFormEqualsThePapersFormulaInsideEachTower()
+    {
+        var settings = new LrnSettings();
+        var a = Enumerable.Range(0, 12).Select(i => (float)(40 + 17 * i % 90)).ToArray();
+        using var x = tensor(a, [1, 12, 1, 1]);
+        var lrn = new LocalResponseNorm(settings);
+        using var y = lrn.Direct(x, towers: 2);
+        var got = y.data<float>().ToArray();
+        var expected = PaperFormula(a, 2, settings);
+        for (int i = 0; i < 12; i++) Assert.AreEqual(expected[i], got[i], 1e-5, $"channel {i}");
+    }
+
+    // The LRN layers' activations of both presets (batch 2): small conv1 and conv2, paper conv1 and conv2.
+    public static IEnumerable<object[]> PresetShapes =>
+    [
+        ["small conv1", new long[] { 2, 64, 28, 28 }],
+        ["small conv2", new long[] { 2, 128, 13, 13 }],
+        ["paper conv1", new long[] { 2, 96, 55, 55 }],
+        ["paper conv2", new long[] { 2, 256, 27, 27 }],
+    ];
+
+    // The band form (Apply) against autograd through the formula written out (Direct): outputs within 1e-5 and input
+    // gradients within 1e-4 of the largest value, for odd and even windows and one or two towers, on every LRN
+    // layer's shape of both presets; and each tower's first and last kernels on their own, where the window is clipped.
+    [TestMethod]
+    [DynamicData(nameof(PresetShapes))]
+    public void BandFormEqualsTheDirectFormulaAndItsGradient(string layer, long[] shape)
+    {
+        foreach (int n in new[] { 5, 4 })
+            foreach (int towers in new[] { 1, 2 })
+            {
+                string label = $"{layer}, n={n}, {towers} tower(s)";
+                using var scope = NewDisposeScope();
+                manual_seed(11 + n + towers);
+                // ReLU outputs at a scale where α·Σa² is comparable to k = 2, so the window term matters.
+                var a = (randn(shape) * 70).relu().requires_grad_();
+                var upstream = randn(shape);
+                var lrn = new LocalResponseNorm(new LrnSettings(Size: n));
+                var (direct, directGrad) = OutputAndGradient(a, upstream, x => lrn.Direct(x, towers));
+                var (band, bandGrad) = OutputAndGradient(a, upstream, x => lrn.Apply(x, towers));
+                Tensor inference;
+                using (no_grad()) inference = lrn.Apply(a, towers);
+
+                AssertClose(direct, band, 1e-5, $"{label}: output");
+                AssertClose(direct, inference, 1e-5, $"{label}: output without gradients");
+                AssertClose(directGrad, bandGrad, 1e-4, $"{label}: gradient");
+                long perTower = shape[1] / towers;
+                foreach (long c in new[] { 0, 1, perTower - 2, perTower - 1 }.Concat(towers > 1 ? [perTower, perTower + 1] : []))
+                {
+                    AssertClose(direct.narrow(1, c, 1), band.narrow(1, c, 1), 1e-5, $"{label}: output of kernel {c}");
+                    AssertClose(directGrad.narrow(1, c, 1), bandGrad.narrow(1, c, 1), 1e-4, $"{label}: gradient of kernel {c}");
+                }
+            }
+    }
+
+    [TestMethod]
+    public void BandFormAgreesOnNonContiguousInputAndASecondBackward()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var lrn = new LocalResponseNorm(new LrnSettings());
+        var a = (randn(2, 5, 5, 8) * 70).relu().permute(0, 3, 1, 2).detach().requires_grad_();   // channels last in memory
+        var upstream = randn(2, 8, 5, 5);
+        var (direct, directGrad) = OutputAndGradient(a, upstream, x => lrn.Direct(x, 2));
+        var band = lrn.Apply(a, 2);
+        var first = autograd.grad([band], [a], [upstream], retain_graph: true)[0];
+        var second = autograd.grad([band], [a], [upstream])[0];
+        AssertClose(direct, band, 1e-5, "output");
+        AssertClose(directGrad, first, 1e-4, "gradient");
+        AssertClose(directGrad, second, 1e-4, "gradient of a second backward through the same graph");
+    }
+
+    [TestMethod]
+    public void ChannelsThatDoNotSplitIntoTheTowersAreAnError()
+    {
+        var lrn = new LocalResponseNorm(new LrnSettings());
+        using var a = ones(1, 5, 2, 2);
+        Assert.ThrowsExactly<ArgumentException>(() => lrn.Apply(a, towers: 2));
+    }
+
+    private static (Tensor Output, Tensor Gradient) OutputAndGradient(Tensor a, Tensor upstream, Func<Tensor, Tensor> lrn)
+    {
+        var output = lrn(a);
+        var gradient = autograd.grad([output], [a], [upstream])[0];
+        return (output.detach(), gradient);
+    }
+
+    // Relative to the largest magnitude of the reference, so kernels where the value is ~0 (ReLU zeros) do not blow up.
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
+    {
+        double scale = expected.abs().max().item<float>(), diff = (actual - expected).abs().max().item<float>();
+        Assert.IsGreaterThan(0.0, scale, $"{what}: nothing to compare");
+        Assert.IsLessThanOrEqualTo(tolerance, diff / scale, $"{what}: max |diff| {diff:E3} against max |value| {scale:E3}");
     }
 
     [TestMethod]
