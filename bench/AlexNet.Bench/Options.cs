@@ -98,9 +98,22 @@ public static class BenchCommandLine
         var memory = new Command("memory", "Resident memory over many predictions or training steps.") { what, preset, count, markdown };
         memory.SetAction(r => run(folder => Memory.MemorySuite.Run(r.GetValue(what)!, r.GetValue(preset)!, r.GetValue(count), folder, Console.Error), r.GetValue(markdown)));
 
-        return new RootCommand("AlexNet.Bench: speed, bulk scoring and memory, as Markdown. bench/run.sh measures everything and updates docs/BENCHMARKS.md.")
+        var profileRounds = Positive(new Option<int>("--rounds") { Description = "Rounds kept, after one warm-up.", DefaultValueFactory = _ => 3 });
+        var profileBatch = Positive(new Option<int>("--batch") { Description = "Images a step.", DefaultValueFactory = _ => 128 });
+        var profile = new Command("profile", "Where a training step's time goes: each operation forward and backward at the step's shapes, next to the whole step.")
         {
-            speed, bulk, memory,
+            presets, profileRounds, profileBatch, threads, markdown,
+        };
+        profile.SetAction(r =>
+        {
+            if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
+            return run(_ => string.Join(Environment.NewLine, r.GetValue(presets)!.Select(p =>
+                Training.StepProfile.Run(p, r.GetValue(profileRounds), r.GetValue(profileBatch), Console.Error))), r.GetValue(markdown));
+        });
+
+        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory and a step's profile, as Markdown. bench/run.sh measures everything and updates docs/BENCHMARKS.md.")
+        {
+            speed, bulk, memory, profile,
         };
     }
 
