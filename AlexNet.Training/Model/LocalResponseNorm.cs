@@ -1,4 +1,5 @@
 using AlexNet.Onnx.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -9,12 +10,18 @@ namespace AlexNet.Training.Model;
 /// one tower, the sum clipped at the tower's first and last kernel, so the window never reaches into the other tower's
 /// kernels (they sat on the other GPU). Our own code rather than TorchSharp's nn.LocalResponseNorm, which leaves tensors
 /// outside the dispose scope on every call and uses α/n.
+/// The constants, and the 1 that scales an added tensor, are held as TorchSharp scalars for the module's life: a double
+/// passed where a <see cref="Scalar"/> is expected (TorchSharp's own <c>add(tensor)</c> passes the literal 1) becomes a
+/// temporary that nothing references once its handle is read, so the finalizer thread could free it while libtorch was
+/// still reading it (<c>pow</c> and <c>add</c> then failed with "INTERNAL ASSERT FAILED at Scalar.h").
 /// </summary>
 /// <param name="settings">n, α (the paper's), β, k.</param>
 public sealed class LocalResponseNorm(LrnSettings settings)
 {
     /// <summary>The constants in use.</summary>
     public LrnSettings Settings { get; } = settings;
+
+    private readonly Scalar alpha = settings.Alpha.ToScalar(), k = settings.K.ToScalar(), beta = settings.Beta.ToScalar(), one = 1.0.ToScalar();
 
     /// <summary>Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own.</summary>
     /// <param name="a">The activations.</param>
@@ -27,11 +34,11 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     private Tensor Normalise(Tensor a)
     {
         int n = Settings.Size, before = n / 2, after = (n - 1) / 2;
-        using var squares = a.square();
+        using var squares = a.mul(a); // not square(): TorchSharp runs it as pow(2) with a temporary Scalar
         using var padded = F.pad(squares, [0, 0, 0, 0, before, after]);
         long channels = a.shape[1];
         var sum = padded.narrow(1, 0, channels);
-        for (int d = 1; d < n; d++) sum = sum.add(padded.narrow(1, d, channels));
-        return a.div(sum.mul(Settings.Alpha).add(Settings.K).pow(Settings.Beta));
+        for (int d = 1; d < n; d++) sum = sum.add(padded.narrow(1, d, channels), one);
+        return a.div(sum.mul(alpha).add(k, one).pow(beta));
     }
 }
