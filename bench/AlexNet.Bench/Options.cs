@@ -39,13 +39,12 @@ public sealed record TransferOptions
     /// <summary>Training images of each target class: the first of each class in the training file, the same for every
     /// seed and both arms.</summary>
     public int PerClass { get; init; } = 100;
-    /// <summary>Training images of each source class, the first in the file (the training split holds 5,473–5,510 of
-    /// each; a larger number takes them all).</summary>
-    public int SourcePerClass { get; init; } = 3000;
+    /// <summary>Training images of each source class, the first in the file; all of them (5,473–5,510 a class) when null.</summary>
+    public int? SourcePerClass { get; init; }
     /// <summary>Epochs of the source run.</summary>
-    public int SourceEpochs { get; init; } = 2;
+    public int SourceEpochs { get; init; } = 4;
     /// <summary>Epochs of each target run, fine-tuned and from scratch alike.</summary>
-    public int Epochs { get; init; } = 20;
+    public int Epochs { get; init; } = 30;
     /// <summary>Batch of the source run.</summary>
     public int SourceBatchSize { get; init; } = 128;
     /// <summary>Batch of each target run.</summary>
@@ -54,6 +53,10 @@ public sealed record TransferOptions
     public double LearningRate { get; init; } = 0.01;
     /// <summary>Initial learning rate of the fine-tuned runs, on the same cosine; null: <see cref="LearningRate"/>.</summary>
     public double? FineTuneLearningRate { get; init; }
+    /// <summary>Start the fine-tuned runs from the whole source checkpoint, its 5-class head included (what
+    /// <c>train --init-from</c> does when the class counts match); by default the head (fc8) is left out of the file, so it
+    /// starts afresh, as torchvision's transfer-learning tutorial replaces the last layer for new classes.</summary>
+    public bool KeepHead { get; init; }
     /// <summary>Held-out images of each target class the target runs report per epoch (the schedule does not read them).</summary>
     public int ValidationPerClass { get; init; } = 50;
     /// <summary>Test images of each target class scored at the end; all 1,000 when null.</summary>
@@ -163,7 +166,8 @@ public static class BenchCommandLine
             return v;
         };
         var perClass = Positive(new Option<int>("--per-class") { Description = "Training images of each target class (classes 5–9), the first in the file.", DefaultValueFactory = _ => d.PerClass });
-        var sourcePerClass = Positive(new Option<int>("--source-per-class") { Description = "Training images of each source class (classes 0–4), the first in the file; 6000 takes them all.", DefaultValueFactory = _ => d.SourcePerClass });
+        var sourcePerClass = new Option<int?>("--source-per-class") { Description = "Training images of each source class (classes 0–4), the first in the file; all when not given." }
+            .Check(v => v is <= 0 ? "must be above 0" : null);
         var sourceEpochs = Positive(new Option<int>("--source-epochs") { Description = "Epochs of the source run.", DefaultValueFactory = _ => d.SourceEpochs });
         var epochs = Positive(new Option<int>("--epochs") { Description = "Epochs of every target run, fine-tuned and scratch alike.", DefaultValueFactory = _ => d.Epochs });
         var sourceBatch = Positive(new Option<int>("--source-batch-size") { Description = "Batch of the source run.", DefaultValueFactory = _ => d.SourceBatchSize });
@@ -172,6 +176,7 @@ public static class BenchCommandLine
             .Check(v => v > 0 ? null : "must be above 0");
         var fineLr = new Option<double?>("--fine-tune-lr") { Description = "Initial learning rate of the fine-tuned runs (cosine to 0); --lr when not given." }
             .Check(v => v is <= 0 ? "must be above 0" : null);
+        var keepHead = new Option<bool>("--keep-head") { Description = "Fine-tune from the whole source checkpoint, its 5-class head (fc8) included, instead of a fresh head.", DefaultValueFactory = _ => d.KeepHead };
         var valPerClass = Positive(new Option<int>("--val-per-class") { Description = "Held-out images of each target class reported per epoch.", DefaultValueFactory = _ => d.ValidationPerClass });
         var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images of each target class scored; all 1,000 when not given." }
             .Check(v => v is <= 0 ? "must be above 0" : null);
@@ -182,7 +187,7 @@ public static class BenchCommandLine
         var transfer = new Command("transfer", "Transfer learning: a small net trained on Fashion-MNIST classes 0–4, fine-tuned on a few images of classes 5–9, " +
             "against the same net from random weights with the same budget.")
         {
-            seeds, perClass, sourcePerClass, sourceEpochs, epochs, sourceBatch, batch, lr, fineLr, valPerClass, testPerClass, tenCrop, sourceSeed,
+            seeds, perClass, sourcePerClass, sourceEpochs, epochs, sourceBatch, batch, lr, fineLr, keepHead, valPerClass, testPerClass, tenCrop, sourceSeed,
             threads, workers, runDir, markdown,
         };
         transfer.SetAction(r =>
@@ -191,7 +196,7 @@ public static class BenchCommandLine
             {
                 Seeds = r.GetValue(seeds)!, PerClass = r.GetValue(perClass), SourcePerClass = r.GetValue(sourcePerClass), SourceEpochs = r.GetValue(sourceEpochs),
                 Epochs = r.GetValue(epochs), SourceBatchSize = r.GetValue(sourceBatch), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr),
-                FineTuneLearningRate = r.GetValue(fineLr), ValidationPerClass = r.GetValue(valPerClass), TestPerClass = r.GetValue(testPerClass),
+                FineTuneLearningRate = r.GetValue(fineLr), KeepHead = r.GetValue(keepHead), ValidationPerClass = r.GetValue(valPerClass), TestPerClass = r.GetValue(testPerClass),
                 TenCrop = r.GetValue(tenCrop), SourceSeed = r.GetValue(sourceSeed), Threads = r.GetValue(threads), Workers = r.GetValue(workers),
                 RunDir = r.GetValue(runDir),
             };

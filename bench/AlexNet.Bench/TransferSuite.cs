@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using AlexNet.Bench.Setup;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
+using AlexNet.Training.Pretrained;
 using AlexNet.Training.Training;
 
 namespace AlexNet.Bench;
@@ -88,6 +90,7 @@ public static class TransferSuite
         log.WriteLine($"source: validation error {sourceFinal.ValError:P2} after {sourceResult.State.CompletedEpochs} epochs ({sourceSeconds:F0} s)");
 
         double fineLr = o.FineTuneLearningRate ?? o.LearningRate;
+        string start = o.KeepHead ? sourceResult.CheckpointPath : WithoutHead(sourceResult.CheckpointPath, Path.Combine(folder, "source-without-fc8.ckpt"));
         var runs = new List<TargetRun>();
         var initReport = new List<string>();
         foreach (int seed in o.Seeds)
@@ -95,14 +98,13 @@ public static class TransferSuite
             {
                 var dir = Path.Combine(folder, $"seed{seed}-{(fineTuned ? "fine-tuned" : "scratch")}");
                 var options = Options(o, dir, seed, o.Epochs, o.BatchSize, fineTuned ? fineLr : o.LearningRate);
-                if (fineTuned) options = options with { FineTuning = new() { InitFrom = sourceResult.CheckpointPath } };
-                var runLog = new StringWriter(CultureInfo.InvariantCulture);
-                options = options with { Runtime = RuntimeFor(o, dir, runLog) };
+                if (fineTuned) options = options with { FineTuning = new() { InitFrom = start } };
+                options = options with { Runtime = RuntimeFor(o, dir, null) };
                 clock.Restart();
                 using var trainer = new Trainer(options, target);
                 var result = trainer.Run();
                 double trainSeconds = clock.Elapsed.TotalSeconds;
-                if (fineTuned && initReport.Count == 0) initReport.AddRange(InitLines(runLog.ToString()));
+                if (fineTuned && initReport.Count == 0) initReport.AddRange(InitSummary(dir));
                 clock.Restart();
                 var centre = Evaluator.Evaluate(trainer.Model, test, trainer.Mean, options.EffectivePixelScale, CropMode.CentreCrop, 64, o.Workers);
                 var ten = o.TenCrop ? Evaluator.Evaluate(trainer.Model, test, trainer.Mean, options.EffectivePixelScale, CropMode.TenCrop, 16, o.Workers) : null;
@@ -132,14 +134,25 @@ public static class TransferSuite
         Seed = seed,
     };
 
-    private static RuntimeOptions RuntimeFor(TransferOptions o, string dir, TextWriter log) =>
+    private static RuntimeOptions RuntimeFor(TransferOptions o, string dir, TextWriter? log) =>
         new() { RunDir = dir, Threads = o.Threads, Workers = o.Workers, TenCropAtEnd = false, Export = false, Log = log };
 
-    // What the trainer said about the weights it started from (which tensors were loaded, which started afresh),
-    // without its progress and per-epoch lines.
-    private static IEnumerable<string> InitLines(string log) => log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Where(l => !l.StartsWith("epoch ", StringComparison.Ordinal) && !l.StartsWith("val:", StringComparison.Ordinal)
-                    && !l.StartsWith("test:", StringComparison.Ordinal));
+    // The source checkpoint's weights without the classifier head: a start from it gives the new run a fresh fc8, which
+    // the trainer would otherwise copy from a source of the same class count (5 here), meaning other classes.
+    private static string WithoutHead(string checkpoint, string path)
+    {
+        var (state, tensors) = Checkpoint.Load<JsonElement>(checkpoint);
+        Checkpoint.Save(path, state, tensors.Where(t => t.Key.StartsWith("model.", StringComparison.Ordinal) && !t.Key.StartsWith("model.fc8.", StringComparison.Ordinal)));
+        return path;
+    }
+
+    // The trainer's init-from.txt, without the list of loaded tensors: the counts, and what started afresh and why.
+    private static IEnumerable<string> InitSummary(string runDir)
+    {
+        var lines = File.ReadAllLines(Path.Combine(runDir, PretrainedReport.FileName));
+        int afresh = Array.IndexOf(lines, "initialised afresh:");
+        return [lines[1], .. afresh < 0 ? [] : lines.Skip(afresh + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => "afresh: " + l.Trim())];
+    }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
@@ -182,7 +195,7 @@ public static class TransferSuite
                 $"LRN, dropout {SourceOptions.Architecture.Dropout}, Kaiming init, momentum {SourceOptions.Optimisation.Momentum}, weight decay " +
                 $"{SourceOptions.Optimisation.WeightDecay}, random crops and flips) except the schedule: ε on a cosine to 0 over each run's epochs.");
             md.AppendLine(inv, $"- **Source**: Fashion-MNIST classes 0–4 ({Names(Source.Train)}), " +
-                $"{(Source.Train.Count == Source.Train.ClassNames.Count * O.SourcePerClass ? "the first" : "up to (all of a class that has fewer)")} {O.SourcePerClass:N0} training images of each: {Source.Train.Count:N0} images, " +
+                $"{(O.SourcePerClass is { } cap ? $"at most the first {cap:N0} training images of each" : "all their training images (the first 55,000 of the file)")}: {Source.Train.Count:N0} images, " +
                 $"{Plural(SourceResult.State.CompletedEpochs, "epoch")} at batch {O.SourceBatchSize} ({sourceSteps:N0} steps), ε {O.LearningRate}, seed {O.SourceSeed}: " +
                 $"validation error **{Pc(sourceLast.ValError)}** on the {Source.Validation.Count:N0} held-out images of these classes " +
                 $"(last epoch's training error {Pc(sourceLast.TrainError)}); {S(SourceSeconds)}.");
@@ -193,10 +206,15 @@ public static class TransferSuite
             md.AppendLine(inv, $"- **Each target run**: {Plural(O.Epochs, "epoch")} at batch {O.BatchSize} ({targetSteps} steps), ε {rates}" +
                 $" on a cosine to 0, augmentation and dropout as above; the two arms of a seed share the seed (shuffling, crops, dropout, fresh weights), so a " +
                 $"seed's pair differs only in where the weights start. {O.ValidationPerClass} held-out images of each class are scored after every epoch; " +
-                $"nothing reads them (the cosine ignores them), so neither arm is tuned on them.");
-            md.AppendLine(inv, $"- **Fine-tuned**: `FineTuning.InitFrom` = the source's checkpoint.ckpt; every layer trains. **From scratch**: the same options without it.");
+                $"nothing reads them (the cosine ignores them), so neither arm is tuned on them. Both arms subtract the mean image of the " +
+                $"{Target.Train.Count} target images, which the trainer computes for every new run (the source's own mean is not carried over).");
+            string head = O.KeepHead
+                ? "the source's checkpoint.ckpt as it is, its 5-class head (fc8) included, as `train --init-from` loads it when the class counts match"
+                : "the source's checkpoint.ckpt without fc8, so conv1–fc7 come from the source and the head starts afresh (Kaiming, from the run's seed), " +
+                  "as torchvision's transfer-learning tutorial replaces the last layer for new classes (the source's 5-class head would fit the shape but mean other classes)";
+            md.AppendLine(inv, $"- **Fine-tuned**: `FineTuning.InitFrom` = {head}; every layer trains. **From scratch**: the same options without `InitFrom`.");
             if (InitReport.Count > 0)
-                md.AppendLine(inv, $"- What the trainer reported when it loaded the source: {string.Join(" ", InitReport.Select(l => $"`{l}`"))}");
+                md.AppendLine(inv, $"- The trainer's report on loading it (init-from.txt): {string.Join("; ", InitReport.Select(l => $"`{l}`"))}.");
             md.AppendLine();
 
             bool ten = O.TenCrop;
