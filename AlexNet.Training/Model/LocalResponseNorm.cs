@@ -16,12 +16,18 @@ namespace AlexNet.Training.Model;
 /// with a hand-written backward (<see cref="BandFunction"/>). <see cref="Direct"/> is the formula written out, kept
 /// as the reference the tests hold <see cref="Apply"/> to.
 /// </para>
+/// <para>Every constant reaches libtorch as a TorchSharp scalar held for the whole call: a double passed where a
+/// <see cref="Scalar"/> is expected (and the literal 1 that TorchSharp's own <c>add(tensor)</c> and <c>square()</c> pass)
+/// becomes a temporary that nothing references once its handle is read, so the finalizer thread could free it while
+/// libtorch was still reading it (<c>pow</c> and <c>add</c> then failed with "INTERNAL ASSERT FAILED at Scalar.h").</para>
 /// </summary>
 /// <param name="settings">n, α (the paper's), β, k.</param>
 public sealed class LocalResponseNorm(LrnSettings settings)
 {
     /// <summary>The constants in use.</summary>
     public LrnSettings Settings { get; } = settings;
+
+    private readonly Scalar alpha = settings.Alpha.ToScalar(), k = settings.K.ToScalar(), beta = settings.Beta.ToScalar(), one = 1.0.ToScalar();
 
     /// <summary>
     /// Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own. With
@@ -51,12 +57,12 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     private Tensor DirectTower(Tensor a)
     {
         int n = Settings.Size, before = n / 2, after = (n - 1) / 2;
-        using var squares = a.square();
+        using var squares = a.mul(a); // not square(): TorchSharp runs it as pow(2) with a temporary Scalar
         using var padded = F.pad(squares, [0, 0, 0, 0, before, after]);
         long channels = a.shape[1];
         var sum = padded.narrow(1, 0, channels);
-        for (int d = 1; d < n; d++) sum = sum.add(padded.narrow(1, d, channels));
-        return a.div(sum.mul(Settings.Alpha).add(Settings.K).pow(Settings.Beta));
+        for (int d = 1; d < n; d++) sum = sum.add(padded.narrow(1, d, channels), one);
+        return a.div(sum.mul(alpha).add(k, one).pow(beta));
     }
 
     /// <summary>The window as a matrix for one tower of <paramref name="channels"/> kernels: B[o, i] = α for the kernels
@@ -116,12 +122,14 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             using var contiguous = a.contiguous();
             using var x = contiguous.view(shape[0] * towers, channels, shape[2] * shape[3]);
             using var band = Band(channels, s, a.device, a.dtype);
-            var buffer = x.square();
-            var d = matmul(band, buffer).add_(s.K);
+            using var k = s.K.ToScalar();
+            using var power = (-s.Beta).ToScalar();
+            var buffer = x.mul(x);
+            var d = matmul(band, buffer).add_(k);
             // p = d^−β in the squares' buffer, dead after the product: one allocation fewer. For the paper's β = 3/4,
             // d^¼ / d: two square roots and a division cost about half of one pow on the CPU.
             buffer.copy_(d);
-            var p = s.Beta == 0.75 ? buffer.sqrt_().sqrt_().div_(d) : buffer.pow_(-s.Beta);
+            var p = s.Beta == 0.75 ? buffer.sqrt_().sqrt_().div_(d) : buffer.pow_(power);
             if (keep is null)
             {
                 d.Dispose();
@@ -160,7 +168,8 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             {
                 using var transposed = Band(shape[1] / towers, s, w.device, w.dtype, transposed: true);
                 using var z = matmul(transposed, w);
-                result.addcmul_(x, z, -2 * s.Beta);          // g·p − 2β·a·Bᵀ(g·a·p / d)
+                using var coefficient = (-2 * s.Beta).ToScalar();
+                result.addcmul_(x, z, coefficient);          // g·p − 2β·a·Bᵀ(g·a·p / d)
             }
             grad.Dispose();
             return [result.view(shape), null!];

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AlexNet.Training.Training;
@@ -48,8 +49,11 @@ public sealed class PaperSgd : IDisposable
             if (w.grad is null) continue;
             var v = velocity[name];
             double rate = LearningRate * rateFactor(name);
-            v.mul_(Momentum).add_(w, alpha: -WeightDecay * rate).add_(w.grad, alpha: -rate);
-            w.add_(v);
+            // Scalars held until the calls return: an implicit double → Scalar (and the 1 TorchSharp's add_(tensor) passes)
+            // is a temporary the finalizer may free while libtorch still reads it (see LocalResponseNorm).
+            using Scalar momentum = Momentum.ToScalar(), decay = (-WeightDecay * rate).ToScalar(), step = (-rate).ToScalar(), one = 1.0.ToScalar();
+            v.mul_(momentum).add_(w, alpha: decay).add_(w.grad, alpha: step);
+            w.add_(v, one);
         }
     }
 

@@ -45,6 +45,20 @@ public sealed record TrainingData(string Name, IImageDataset Train, IImageDatase
             evalLimit is { } e ? Subset.Of(valSet, 0, Math.Min(e, valSet.Count)) : valSet, null);
     }
 
+    /// <summary>
+    /// The same data restricted to some classes, each split through a <see cref="ClassSubset"/>: labels renumbered
+    /// 0 … k − 1 in the order of <paramref name="classes"/>, and optionally the first N images of each class per split.
+    /// The name says which classes were kept (e.g. fashion-mnist-classes-5-6-7-8-9).
+    /// </summary>
+    /// <param name="classes">Labels to keep, each once; the first becomes label 0.</param>
+    /// <param name="trainPerClass">At most this many training images of each class; all when null.</param>
+    /// <param name="validationPerClass">At most this many validation images of each class; all when null.</param>
+    /// <param name="testPerClass">At most this many test images of each class; all when null.</param>
+    /// <exception cref="ArgumentException">No class, a class repeated or outside the data's classes.</exception>
+    public TrainingData WithClasses(IReadOnlyList<int> classes, int? trainPerClass = null, int? validationPerClass = null, int? testPerClass = null) =>
+        new($"{Name}-classes-{string.Join('-', classes)}", new ClassSubset(Train, classes, trainPerClass),
+            new ClassSubset(Validation, classes, validationPerClass), Test is { } test ? new ClassSubset(test, classes, testPerClass) : null);
+
     // A contiguous range of another dataset.
     private sealed class Subset(IImageDataset inner, int start, int count) : IImageDataset
     {

@@ -27,7 +27,54 @@ public sealed record SpeedOptions(IReadOnlyList<string> Presets, int Runs, int W
 /// <param name="MinSeconds">Seconds each case runs a round at least (2 small, 5 paper).</param>
 public sealed record BulkOptions(IReadOnlyList<string> Presets, int? Images, IReadOnlyList<int> BatchSizes, int Runs, int Warmup, double? MinSeconds);
 
-/// <summary>The bench's command line on System.CommandLine: speed, bulk and memory, each writing Markdown.</summary>
+/// <summary>
+/// What <c>AlexNet.Bench transfer</c> runs: the <c>small</c> preset trained on Fashion-MNIST classes 0–4 (the source), then
+/// for each seed two runs on a few images of classes 5–9 (the target) with the same budget, one starting from the
+/// source's checkpoint and one from random weights. Each default is stated here once; the command line shows them.
+/// </summary>
+public sealed record TransferOptions
+{
+    /// <summary>Seeds; each gives one fine-tuned run and one from scratch with that seed.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+    /// <summary>Training images of each target class: the first of each class in the training file, the same for every
+    /// seed and both arms.</summary>
+    public int PerClass { get; init; } = 100;
+    /// <summary>Training images of each source class, the first in the file; all of them (5,473–5,510 a class) when null.</summary>
+    public int? SourcePerClass { get; init; }
+    /// <summary>Epochs of the source run.</summary>
+    public int SourceEpochs { get; init; } = 4;
+    /// <summary>Epochs of each target run, fine-tuned and from scratch alike.</summary>
+    public int Epochs { get; init; } = 30;
+    /// <summary>Batch of the source run.</summary>
+    public int SourceBatchSize { get; init; } = 128;
+    /// <summary>Batch of each target run.</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Initial learning rate ε of the source run and of the runs from scratch (a cosine to 0 over each run's epochs).</summary>
+    public double LearningRate { get; init; } = 0.01;
+    /// <summary>Initial learning rate of the fine-tuned runs, on the same cosine; null: <see cref="LearningRate"/>.</summary>
+    public double? FineTuneLearningRate { get; init; }
+    /// <summary>Start the fine-tuned runs from the whole source checkpoint, its 5-class head included (what
+    /// <c>train --init-from</c> does when the class counts match); by default the head (fc8) is left out of the file, so it
+    /// starts afresh, as torchvision's transfer-learning tutorial replaces the last layer for new classes.</summary>
+    public bool KeepHead { get; init; }
+    /// <summary>Held-out images of each target class the target runs report per epoch (the schedule does not read them).</summary>
+    public int ValidationPerClass { get; init; } = 50;
+    /// <summary>Test images of each target class scored at the end; all 1,000 when null.</summary>
+    public int? TestPerClass { get; init; }
+    /// <summary>Score the test images with ten crops as well as the centre crop (off: on 5,000 images that costs about as
+    /// much as a whole target run).</summary>
+    public bool TenCrop { get; init; }
+    /// <summary>Seed of the source run (one source model serves every target seed).</summary>
+    public int SourceSeed { get; init; } = 1;
+    /// <summary>TorchSharp intra-op threads; 0 keeps its default.</summary>
+    public int Threads { get; init; }
+    /// <summary>Data-loading worker threads.</summary>
+    public int Workers { get; init; } = 2;
+    /// <summary>Keep the run folders here; null uses the bench's temporary folder, removed at the end.</summary>
+    public string? RunDir { get; init; }
+}
+
+/// <summary>The bench's command line on System.CommandLine: speed, bulk, memory and transfer, each writing Markdown.</summary>
 public static class BenchCommandLine
 {
     /// <summary>The root command; <paramref name="run"/> gets the command's Markdown producer and the output file.</summary>
@@ -111,10 +158,74 @@ public static class BenchCommandLine
                 Training.StepProfile.Run(p, r.GetValue(profileRounds), r.GetValue(profileBatch), Console.Error))), r.GetValue(markdown));
         });
 
-        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory and a step's profile, as Markdown. bench/run.sh measures everything and updates docs/BENCHMARKS.md.")
+        var transfer = TransferCommand(markdown, threads, run);
+
+        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile and transfer learning, as Markdown. bench/run.sh measures the first three and updates docs/BENCHMARKS.md.")
         {
-            speed, bulk, memory, profile,
+            speed, bulk, memory, profile, transfer,
         };
+    }
+
+    // `transfer`: every default from TransferOptions, so --help shows what the record states.
+    private static Command TransferCommand(Option<string?> markdown, Option<int> threads, Func<Func<string, string>, string?, int> run)
+    {
+        var d = new TransferOptions();
+        var seeds = new Option<int[]>("--seeds") { Description = "Seeds, one fine-tuned and one scratch run each (comma-separated).", DefaultValueFactory = _ => [.. d.Seeds] };
+        seeds.CustomParser = r =>
+        {
+            var v = WholeNumbers(r, "--seeds", min: 0);
+            if (r.Tokens.Count > 0 && v.Length == 0) r.AddError("--seeds: give at least one seed.");
+            else if (v.Distinct().Count() != v.Length) r.AddError($"--seeds {string.Join(',', v)}: a seed is repeated.");
+            return v;
+        };
+        var perClass = Positive(new Option<int>("--per-class") { Description = "Training images of each target class (classes 5–9), the first in the file.", DefaultValueFactory = _ => d.PerClass });
+        var sourcePerClass = new Option<int?>("--source-per-class") { Description = "Training images of each source class (classes 0–4), the first in the file; all when not given." }
+            .Check(v => v is <= 0 ? "must be above 0" : null);
+        var sourceEpochs = Positive(new Option<int>("--source-epochs") { Description = "Epochs of the source run.", DefaultValueFactory = _ => d.SourceEpochs });
+        var epochs = Positive(new Option<int>("--epochs") { Description = "Epochs of every target run, fine-tuned and scratch alike.", DefaultValueFactory = _ => d.Epochs });
+        var sourceBatch = Positive(new Option<int>("--source-batch-size") { Description = "Batch of the source run.", DefaultValueFactory = _ => d.SourceBatchSize });
+        var batch = Positive(new Option<int>("--batch-size") { Description = "Batch of every target run.", DefaultValueFactory = _ => d.BatchSize });
+        var lr = new Option<double>("--lr") { Description = "Initial learning rate of the source and scratch runs (cosine to 0).", DefaultValueFactory = _ => d.LearningRate }
+            .Check(v => v > 0 ? null : "must be above 0");
+        var fineLr = new Option<double?>("--fine-tune-lr") { Description = "Initial learning rate of the fine-tuned runs (cosine to 0); --lr when not given." }
+            .Check(v => v is <= 0 ? "must be above 0" : null);
+        var keepHead = new Option<bool>("--keep-head") { Description = "Fine-tune from the whole source checkpoint, its 5-class head (fc8) included, instead of a fresh head.", DefaultValueFactory = _ => d.KeepHead };
+        var valPerClass = Positive(new Option<int>("--val-per-class") { Description = "Held-out images of each target class reported per epoch.", DefaultValueFactory = _ => d.ValidationPerClass });
+        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images of each target class scored; all 1,000 when not given." }
+            .Check(v => v is <= 0 ? "must be above 0" : null);
+        var tenCrop = new Option<bool>("--ten-crop") { Description = "Score the test images with ten crops too (about one more target run's time each).", DefaultValueFactory = _ => d.TenCrop };
+        var sourceSeed = new Option<int>("--source-seed") { Description = "Seed of the source run.", DefaultValueFactory = _ => d.SourceSeed };
+        var workers = Positive(new Option<int>("--workers") { Description = "Data-loading threads.", DefaultValueFactory = _ => d.Workers });
+        var runDir = new Option<string?>("--run-dir") { Description = "Keep the run folders here (default: a temporary folder, removed)." };
+        var transfer = new Command("transfer", "Transfer learning: a small net trained on Fashion-MNIST classes 0–4, fine-tuned on a few images of classes 5–9, " +
+            "against the same net from random weights with the same budget.")
+        {
+            seeds, perClass, sourcePerClass, sourceEpochs, epochs, sourceBatch, batch, lr, fineLr, keepHead, valPerClass, testPerClass, tenCrop, sourceSeed,
+            threads, workers, runDir, markdown,
+        };
+        transfer.SetAction(r =>
+        {
+            var options = new TransferOptions
+            {
+                Seeds = r.GetValue(seeds)!, PerClass = r.GetValue(perClass), SourcePerClass = r.GetValue(sourcePerClass), SourceEpochs = r.GetValue(sourceEpochs),
+                Epochs = r.GetValue(epochs), SourceBatchSize = r.GetValue(sourceBatch), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr),
+                FineTuneLearningRate = r.GetValue(fineLr), KeepHead = r.GetValue(keepHead), ValidationPerClass = r.GetValue(valPerClass), TestPerClass = r.GetValue(testPerClass),
+                TenCrop = r.GetValue(tenCrop), SourceSeed = r.GetValue(sourceSeed), Threads = r.GetValue(threads), Workers = r.GetValue(workers),
+                RunDir = r.GetValue(runDir),
+            };
+            return run(folder => TransferSuite.Run(options, options.RunDir ?? folder, Console.Error), r.GetValue(markdown));
+        });
+        return transfer;
+    }
+
+    // A comma-separated list of whole numbers ≥ min, each wrong one reported by name.
+    private static int[] WholeNumbers(System.CommandLine.Parsing.ArgumentResult r, string name, int min)
+    {
+        var values = new List<int>();
+        foreach (var part in r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+            if (int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out int v) && v >= min) values.Add(v);
+            else r.AddError($"{name} {part}: not a whole number of at least {min}.");
+        return [.. values];
     }
 
     private static Option<int> Positive(Option<int> option) => option.Check(v => v <= 0 ? "must be above 0" : null);

@@ -3,8 +3,10 @@ using AlexNet.Bench;
 using AlexNet.Samples;
 
 // AlexNet.Bench: `speed` measures inference and training against the peers in interleaved rounds, `bulk` ML.NET's
-// row-by-row scoring against batched, `memory` traces resident memory over many predictions or training steps. Each
-// writes a Markdown fragment; bench/run.sh assembles them into docs/BENCHMARKS.md.
+// row-by-row scoring against batched, `memory` traces resident memory over many predictions or training steps,
+// `transfer` fine-tuning against training from scratch (issue 22). Each writes a Markdown fragment; bench/run.sh
+// assembles the first three into docs/BENCHMARKS.md's Performance section (transfer is an experiment of its own, quoted
+// there by hand).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 return SampleCommandLine.Run(BenchCommandLine.Build(Measure), args);
 

@@ -179,4 +179,32 @@ public sealed class LocalResponseNormTests
         Assert.AreEqual(2.0, lrn.K);
         Assert.AreEqual(0.75, lrn.Beta);
     }
+
+    [TestMethod]
+    public void LrnSurvivesTheFinalizerThreadRunningBesideIt()
+    {
+        // With its constants passed as doubles, each call made temporary TorchSharp scalars that the finalizer could free
+        // while libtorch read them: under this GC pressure pow failed with "INTERNAL ASSERT FAILED at Scalar.h" within
+        // about 20,000 calls (a transfer-learning bench run died of it after five minutes).
+        var lrn = new LocalResponseNorm(new LrnSettings());
+        using var x = rand(4, 8, 3, 3) * 50;
+        using var expected = lrn.Apply(x);
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() => { while (!stop.IsCancellationRequested) { GC.Collect(); GC.WaitForPendingFinalizers(); } });
+        collector.Start();
+        try
+        {
+            for (int i = 0; i < 40_000; i++)
+            {
+                using var scope = NewDisposeScope();
+                if (i % 10_000 == 0) Assert.IsTrue(lrn.Apply(x).allclose(expected), $"call {i}");
+                else lrn.Apply(x);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
 }
