@@ -124,8 +124,9 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             using var band = Band(channels, s, a.device, a.dtype);
             using var k = s.K.ToScalar();
             using var power = (-s.Beta).ToScalar();
+            using var one = 1.0.ToScalar(); // add_(Scalar) alone would pass a temporary alpha of 1
             var buffer = x.mul(x);
-            var d = matmul(band, buffer).add_(k);
+            var d = matmul(band, buffer).add_(k, one);
             // p = d^−β in the squares' buffer, dead after the product: one allocation fewer. For the paper's β = 3/4,
             // d^¼ / d: two square roots and a division cost about half of one pow on the CPU.
             buffer.copy_(d);
