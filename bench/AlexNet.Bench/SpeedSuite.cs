@@ -84,7 +84,7 @@ public static class SpeedSuite
             {
                 new TrainingSteps(trainingData),
                 new TrainingSteps(trainingData, withoutLrn: true),
-                new TrainingSteps(trainingData, directLrn: true),
+                new TrainingSteps(trainingData, referenceForms: true),
                 new LoaderAlone(trainingData),
                 new TorchSgemm(),
                 new OrtSgemm(),

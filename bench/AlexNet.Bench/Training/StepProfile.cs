@@ -50,8 +50,14 @@ public static class StepProfile
             var w = Leaf(Joined(t => t.Convs[layer].weight!));
             var b = Leaf(Joined(t => t.Convs[layer].bias!));
             var input = x;
-            Tensor Conv(Tensor h) => F.conv2d(h, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers);
-            ops.Add(new($"{c.Name}", input, i > 0, [w, b], Conv));
+            Tensor Conv(Tensor h) => StridedConvolution.Conv2d(h, w, b, c.Stride, c.Padding, groups: readsAll ? 1 : towers);
+            if (c.Stride > 1)
+            {
+                ops.Add(new($"{c.Name}, space-to-depth (ours)", input, i > 0, [w, b], Conv));
+                ops.Add(new($"{c.Name}, strided F.conv2d (before)", input, i > 0, [w, b],
+                    h => F.conv2d(h, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers), InStep: false));
+            }
+            else ops.Add(new($"{c.Name}", input, i > 0, [w, b], Conv));
             using (no_grad()) x = F.relu(Conv(input));
             ops.Add(new($"{c.Name} relu", x, true, [], h => F.relu(h)));
             if (c.LocalResponseNorm && a.Lrn != null)
