@@ -6,6 +6,8 @@ using AlexNet.Samples;
 // row-by-row scoring against batched, `memory` traces resident memory over many predictions or training steps. Each
 // writes a Markdown fragment; bench/run.sh assembles them into docs/BENCHMARKS.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+// As the trainer does, before the first tensor (THP_MEM_ALLOC_ENABLE=0 in the environment measures without).
+AlexNet.Training.Model.HugePages.Request();
 return SampleCommandLine.Run(BenchCommandLine.Build(Measure), args);
 
 static int Measure(Func<string, string> report, string? output)
