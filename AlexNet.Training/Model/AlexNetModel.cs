@@ -48,10 +48,9 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     /// <summary>The device that takes the input and returns the output.</summary>
     public Device InputDevice => groupDevices[0];
     /// <summary>Runs every layer in its straightforward form: LRN as the formula written out
-    /// (<see cref="LocalResponseNorm.Direct"/>, autograd through every step) instead of the band product, strided
-    /// convolutions as F.conv2d's instead of space-to-depth (<see cref="StridedConvolution"/>), activations into new
-    /// tensors. The reference the faster forms are tested against, and the bench's "before" row; the same numbers
-    /// within float rounding, slower.</summary>
+    /// (<see cref="LocalResponseNorm.Direct"/>, autograd through every step) instead of the band product, activations
+    /// into new tensors instead of in place. The reference the faster forms are tested against, and the bench's
+    /// "before" row; the same numbers within float rounding, slower.</summary>
     public bool ReferenceForms { get; set; }
 
     /// <summary>Puts tower i on <paramref name="devices"/>[i] (cuda:0 and cuda:1 in the paper), to run apart; fc8 goes with tower 0.</summary>
@@ -111,10 +110,8 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
             h = [.. groups.Select((members, g) =>
             {
                 var x = readsAll && i > 0 ? Gather(previous, groupDevices[g]) : previous[g];
-                var (weight, bias, groupCount) = (Joined(members, t => t.Convs[i].weight!), Joined(members, t => t.Convs[i].bias!), readsAll ? 1 : members.Length);
-                x = ReferenceForms
-                    ? F.conv2d(x, weight, bias, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: groupCount)
-                    : StridedConvolution.Conv2d(x, weight, bias, c.Stride, c.Padding, groupCount);
+                x = F.conv2d(x, Joined(members, t => t.Convs[i].weight!), Joined(members, t => t.Convs[i].bias!),
+                    strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : members.Length);
                 if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
                 x = Activate(x);
                 if (c.LocalResponseNorm && lrn != null) x = ReferenceForms ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length);

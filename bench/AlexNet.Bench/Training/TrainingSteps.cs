@@ -33,7 +33,7 @@ public sealed class TrainingSteps : BenchCase
     /// <param name="workers">Loader threads (the trainer's default is 2).</param>
     /// <param name="withoutLrn">The same step with LRN removed, to show LRN's share of a step.</param>
     /// <param name="referenceForms">The same step with every layer in its straightforward form (<see cref="AlexNetModel.ReferenceForms"/>:
-    /// LRN written out, strided F.conv2d, activations into new tensors), as before issue 25.</param>
+    /// LRN written out, activations into new tensors), as before issue 25.</param>
     public TrainingSteps(BenchTrainingData data, int batchSize = 128, int workers = 2, bool withoutLrn = false, bool referenceForms = false)
     {
         _data = data;
@@ -59,7 +59,7 @@ public sealed class TrainingSteps : BenchCase
     public override string Description => _withoutLrn
         ? "ours without LRN (the same step; the difference is LRN's share)"
         : _reference
-            ? "before: the same step with the straightforward forms (LRN written out, strided F.conv2d, activations into new tensors)"
+            ? "before: the same step with the straightforward forms (LRN written out, activations into new tensors)"
             : "ours: TorchSharp trainer step (BatchLoader + forward/backward + PaperSgd), batch 128";
 
     /// <inheritdoc/>
