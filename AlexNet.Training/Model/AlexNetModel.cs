@@ -47,9 +47,11 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     public bool TowersApart => groups.Length > 1;
     /// <summary>The device that takes the input and returns the output.</summary>
     public Device InputDevice => groupDevices[0];
-    /// <summary>Runs LRN as the formula written out (<see cref="LocalResponseNorm.Direct"/>, autograd through every
-    /// step) instead of the band product: the reference, and the bench's "before" row. Same numbers, slower.</summary>
-    public bool DirectLrn { get; set; }
+    /// <summary>Runs every layer in its straightforward form: LRN as the formula written out
+    /// (<see cref="LocalResponseNorm.Direct"/>, autograd through every step) instead of the band product, activations
+    /// into new tensors instead of in place. The reference the faster forms are tested against, and the bench's
+    /// "before" row; the same numbers within float rounding, slower.</summary>
+    public bool ReferenceForms { get; set; }
 
     /// <summary>Puts tower i on <paramref name="devices"/>[i] (cuda:0 and cuda:1 in the paper), to run apart; fc8 goes with tower 0.</summary>
     /// <param name="devices">One device per tower (the same device twice keeps the towers apart on it).</param>
@@ -112,7 +114,7 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
                     strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : members.Length);
                 if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
                 x = Activate(x);
-                if (c.LocalResponseNorm && lrn != null) x = DirectLrn ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length);
+                if (c.LocalResponseNorm && lrn != null) x = ReferenceForms ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length);
                 return c.MaxPool ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : x;
             })];
             yield return (c.Name, h);
@@ -134,7 +136,9 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
         }
     }
 
-    private Tensor Activate(Tensor x) => Architecture.Activation == Activation.Relu ? F.relu(x) : tanh(x);
+    // In place: x is always a convolution's, batch norm's or linear layer's fresh output, which their backward passes do
+    // not read (ReLU's and tanh's read their own result), so no activation-sized tensor is allocated.
+    private Tensor Activate(Tensor x) => Architecture.Activation == Activation.Relu ? F.relu(x, inplace: !ReferenceForms) : F.tanh(x, inplace: !ReferenceForms);
 
     // The towers' kernels of one layer side by side, tower order, as one grouped layer's.
     private Tensor Joined(int[] members, Func<Tower, Tensor> parameter) =>

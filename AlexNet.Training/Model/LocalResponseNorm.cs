@@ -113,8 +113,8 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             return output;
         }
 
-        /// <summary>The forward pass; <paramref name="keep"/> receives p and d for the backward (null: inference,
-        /// where p's buffer becomes the output).</summary>
+        /// <summary>The forward pass; <paramref name="keep"/> receives p (shaped as <paramref name="a"/>) and d (as
+        /// [N × towers, C, H·W]) for the backward (null: inference, where p's buffer becomes the output).</summary>
         internal static Tensor Forward(Tensor a, int towers, LrnSettings s, Saved? keep)
         {
             var shape = a.shape;
@@ -123,22 +123,26 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             using var x = contiguous.view(shape[0] * towers, channels, shape[2] * shape[3]);
             using var band = Band(channels, s, a.device, a.dtype);
             using var k = s.K.ToScalar();
-            using var power = (-s.Beta).ToScalar();
+            using var exponent = (-s.Beta).ToScalar();
             using var one = 1.0.ToScalar(); // add_(Scalar) alone would pass a temporary alpha of 1
-            var buffer = x.mul(x);
-            var d = matmul(band, buffer).add_(k, one);
+            var power = contiguous.mul(contiguous); // square() would pass a temporary exponent
+            using var p = power.view(x.shape);
+            var d = matmul(band, p).add_(k, one);
             // p = d^−β in the squares' buffer, dead after the product: one allocation fewer. For the paper's β = 3/4,
             // d^¼ / d: two square roots and a division cost about half of one pow on the CPU.
-            buffer.copy_(d);
-            var p = s.Beta == 0.75 ? buffer.sqrt_().sqrt_().div_(d) : buffer.pow_(power);
+            p.copy_(d);
+            if (s.Beta == 0.75) p.sqrt_().sqrt_().div_(d);
+            else p.pow_(exponent);
             if (keep is null)
             {
                 d.Dispose();
-                return p.mul_(x).view(shape);
+                p.mul_(x);
+                return power;
             }
-            keep.Power = p;
+            keep.Power = power;
             keep.Denominator = d;
-            return x.mul(p).view(shape);
+            using var output = x.mul(p);
+            return output.view(shape);
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
@@ -155,25 +159,28 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             // p and d are this node's own (nothing else holds them) and dead after this call, so the gradient is
             // built in their buffers: one fresh allocation (Bᵀ·w) instead of three, each of which costs the kernel a
             // page fault per 4 KiB on first touch.
+            // The gradient is returned in a tensor made in forward (on the training thread, inside its dispose scope):
+            // on CUDA this runs on an engine thread with no scope, where a new one would live until the GC.
             var result = saved.Power!;
             var w = saved.Denominator!;
             saved.Power = saved.Denominator = null;
             using var contiguous = a.contiguous();
-            using var x = contiguous.view(result.shape);
-            using (var g = grad.reshape(result.shape))
+            using var x = contiguous.view(w.shape);
+            using var r = result.view(w.shape);
+            using (var g = grad.reshape(w.shape))
             {
-                result.mul_(g);                              // g·p
-                w.reciprocal_().mul_(result).mul_(x);        // g·a·p / d
+                r.mul_(g);                                   // g·p
+                w.reciprocal_().mul_(r).mul_(x);             // g·a·p / d
             }
             using (w)
             {
                 using var transposed = Band(shape[1] / towers, s, w.device, w.dtype, transposed: true);
                 using var z = matmul(transposed, w);
                 using var coefficient = (-2 * s.Beta).ToScalar();
-                result.addcmul_(x, z, coefficient);          // g·p − 2β·a·Bᵀ(g·a·p / d)
+                r.addcmul_(x, z, coefficient);               // g·p − 2β·a·Bᵀ(g·a·p / d)
             }
             grad.Dispose();
-            return [result.view(shape), null!];
+            return [result, null!];
         }
     }
 }

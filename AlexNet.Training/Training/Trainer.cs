@@ -67,6 +67,8 @@ public sealed class Trainer : IDisposable
     /// <param name="data">Training, validation and test data.</param>
     public Trainer(TrainOptions options, TrainingData data)
     {
+        // Before the first tensor: huge pages for libtorch's large tensors (a no-op if the process made tensors already).
+        HugePages.Request();
         this.data = data;
         var ckpt = Path.Combine(options.Runtime.RunDir, CheckpointFile);
         Dictionary<string, StoredTensor>? stored = null;

@@ -8,6 +8,8 @@ using AlexNet.Samples;
 // assembles the first three into docs/BENCHMARKS.md's Performance section (transfer is an experiment of its own, quoted
 // there by hand).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+// As the trainer does, before the first tensor (THP_MEM_ALLOC_ENABLE=0 in the environment measures without).
+AlexNet.Training.Model.HugePages.Request();
 return SampleCommandLine.Run(BenchCommandLine.Build(Measure), args);
 
 static int Measure(Func<string, string> report, string? output)

@@ -25,7 +25,8 @@ public static class SpeedSuite
         var sections = new List<string>
         {
             $"Threads: TorchSharp {TorchSharp.torch.get_num_threads()} intra-op; ONNX Runtime and ML.NET at their defaults" +
-            (reference != null ? $"; {reference.Info}." : "."),
+            (reference != null ? $"; {reference.Info}." : ".") +
+            $" libtorch's large tensors on transparent huge pages (THP_MEM_ALLOC_ENABLE, as the trainer sets it): {(AlexNet.Training.Model.HugePages.Active ? "on" : "off")}.",
             "",
         };
         foreach (var preset in o.Presets) sections.Add(Run(preset, o, folder, reference, log));
@@ -84,7 +85,7 @@ public static class SpeedSuite
             {
                 new TrainingSteps(trainingData),
                 new TrainingSteps(trainingData, withoutLrn: true),
-                new TrainingSteps(trainingData, directLrn: true),
+                new TrainingSteps(trainingData, referenceForms: true),
                 new LoaderAlone(trainingData),
                 new TorchSgemm(),
                 new OrtSgemm(),

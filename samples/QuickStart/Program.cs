@@ -1,6 +1,8 @@
 using AlexNet.Samples;
 using AlexNet.Samples.QuickStart;
 
+// Before the first tensor: libtorch backs large tensors by transparent huge pages (AlexNet.Training.Model.HugePages).
+AlexNet.Training.Model.HugePages.Request();
 return SampleCommandLine.Run(QuickStartOptions.Command(), args, r =>
 {
     MainJob.Run(QuickStartOptions.From(r), Console.Out, Console.Error);

@@ -52,6 +52,9 @@ public static class StepProfile
             var input = x;
             Tensor Conv(Tensor h) => F.conv2d(h, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers);
             ops.Add(new($"{c.Name}", input, i > 0, [w, b], Conv));
+            if (c.Stride > 1)
+                ops.Add(new($"{c.Name} as a stride-1 convolution, space-to-depth (tried)", input, i > 0, [w, b],
+                    h => SpaceToDepthConv(h, w, b, c.Stride, c.Padding, readsAll ? 1 : towers), InStep: false));
             using (no_grad()) x = F.relu(Conv(input));
             ops.Add(new($"{c.Name} relu", x, true, [], h => F.relu(h)));
             if (c.LocalResponseNorm && a.Lrn != null)
@@ -147,5 +150,23 @@ public static class StepProfile
         md.AppendLine(CultureInfo.InvariantCulture, $"| PaperSgd.Step (all parameters) | {F0(Median(sgdTimes))} | — | {F0(Median(sgdTimes))} | {(100 * Median(sgdTimes) / inStep).ToString("F1", CultureInfo.InvariantCulture)}% |");
         md.AppendLine();
         return md.ToString();
+    }
+
+    // A strided convolution as a stride-1 one over the input rearranged space-to-depth (each s×s block of pixels as s²
+    // channels, the kernel zero-padded to a multiple of s). Tried for conv1, whose oneDNN weight gradient took 2.1 s
+    // of a paper step under heavy load; on a quiet machine it was no faster (docs/notes-lrn.md), so the model keeps
+    // F.conv2d and the form lives here, to be measured again.
+    private static Tensor SpaceToDepthConv(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, int groups)
+    {
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        long o = weight.shape[0], ci = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3];
+        long s = stride, outH = (h + 2 * padding - kh) / s + 1, outW = (w + 2 * padding - kw) / s + 1;
+        long bh = (kh + s - 1) / s, bw = (kw + s - 1) / s, hs = outH + bh - 1, ws = outW + bw - 1;
+        using var scope = NewDisposeScope();
+        var blocks = F.pad(x, [padding, s * ws - w - padding, padding, s * hs - h - padding])
+            .view(n, c, hs, s, ws, s).permute(0, 1, 3, 5, 2, 4).reshape(n, c * s * s, hs, ws);
+        var kernel = F.pad(weight, [0, bw * s - kw, 0, bh * s - kh])
+            .view(o, ci, bh, s, bw, s).permute(0, 1, 3, 5, 2, 4).reshape(o, ci * s * s, bh, bw);
+        return F.conv2d(blocks, kernel, bias, groups: groups).MoveToOuterDisposeScope();
     }
 }

@@ -25,22 +25,22 @@ public sealed class TrainingSteps : BenchCase
     private int _epoch;
     private long _step;
     private readonly bool _withoutLrn;
-    private readonly bool _directLrn;
+    private readonly bool _reference;
 
     /// <summary>Builds the model, optimizer and loader.</summary>
     /// <param name="data">Images, mean, PCA, architecture.</param>
     /// <param name="batchSize">128.</param>
     /// <param name="workers">Loader threads (the trainer's default is 2).</param>
     /// <param name="withoutLrn">The same step with LRN removed, to show LRN's share of a step.</param>
-    /// <param name="directLrn">The same step with LRN as the formula written out (<see cref="AlexNetModel.DirectLrn"/>),
-    /// the form before the band product.</param>
-    public TrainingSteps(BenchTrainingData data, int batchSize = 128, int workers = 2, bool withoutLrn = false, bool directLrn = false)
+    /// <param name="referenceForms">The same step with every layer in its straightforward form (<see cref="AlexNetModel.ReferenceForms"/>:
+    /// LRN written out, activations into new tensors), as before issue 25.</param>
+    public TrainingSteps(BenchTrainingData data, int batchSize = 128, int workers = 2, bool withoutLrn = false, bool referenceForms = false)
     {
         _data = data;
         _withoutLrn = withoutLrn;
-        _directLrn = directLrn && !withoutLrn;
+        _reference = referenceForms && !withoutLrn;
         manual_seed(1);
-        _model = new AlexNetModel(withoutLrn ? data.Architecture with { Lrn = null } : data.Architecture, InitScheme.Kaiming) { DirectLrn = _directLrn };
+        _model = new AlexNetModel(withoutLrn ? data.Architecture with { Lrn = null } : data.Architecture, InitScheme.Kaiming) { ReferenceForms = _reference };
         _sgd = new PaperSgd(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
         _loader = new BatchLoader(data.Dataset, null, new BatchLoaderOptions
         {
@@ -54,12 +54,12 @@ public sealed class TrainingSteps : BenchCase
     public long Steps => _step;
 
     /// <inheritdoc/>
-    public override string Key => _withoutLrn ? "train.ours.nolrn" : _directLrn ? "train.ours.directlrn" : "train.ours";
+    public override string Key => _withoutLrn ? "train.ours.nolrn" : _reference ? "train.ours.reference" : "train.ours";
     /// <inheritdoc/>
     public override string Description => _withoutLrn
         ? "ours without LRN (the same step; the difference is LRN's share)"
-        : _directLrn
-            ? "before: ours with LRN as the formula written out (shifted sums, autograd through each step)"
+        : _reference
+            ? "before: the same step with the straightforward forms (LRN written out, activations into new tensors)"
             : "ours: TorchSharp trainer step (BatchLoader + forward/backward + PaperSgd), batch 128";
 
     /// <inheritdoc/>

@@ -1,0 +1,60 @@
+using AlexNet.Onnx.Model;
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AlexNet.Training.Tests.Model;
+
+/// <summary>
+/// The whole network in its fast forms (LRN as a band product, activations in place) against
+/// <see cref="AlexNetModel.ReferenceForms"/> (LRN written out, new tensors): the same logits and the same gradient in
+/// every parameter, for both presets and torchvision's, with gradients on and off.
+/// </summary>
+[TestClass]
+public sealed class ReferenceFormsTests
+{
+    public static IEnumerable<object[]> Presets =>
+    [
+        ["small", AlexNetArchitecture.Small(10, 1), 8],
+        ["paper", AlexNetArchitecture.Paper(1000, 3), 2],
+        ["torchvision (one tower, no LRN)", AlexNetArchitecture.Torchvision(1000), 2],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Presets))]
+    public void FastFormsGiveTheReferenceLogitsAndGradients(string what, AlexNetArchitecture architecture, int batch)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var model = new AlexNetModel(architecture);
+        model.eval();   // no dropout: the two passes must see the same network
+        var x = randn(batch, architecture.InputChannels, architecture.InputSize, architecture.InputSize) * 2;
+        var labels = randint(0, architecture.NumClasses, [batch]);
+        var parameters = model.named_parameters().ToArray();
+
+        (Tensor Logits, Tensor[] Gradients) Pass(bool reference)
+        {
+            model.ReferenceForms = reference;
+            foreach (var (_, p) in parameters) p.grad = null;
+            var logits = model.forward(x);
+            F.cross_entropy(logits, labels).backward();
+            return (logits.detach(), [.. parameters.Select(p => p.parameter.grad!.clone())]);
+        }
+        var (expected, expectedGradients) = Pass(reference: true);
+        var (actual, actualGradients) = Pass(reference: false);
+        Tensor inference;
+        using (no_grad()) inference = model.forward(x);
+
+        AssertClose(expected, actual, 1e-5, $"{what}: logits");
+        AssertClose(expected, inference, 1e-5, $"{what}: logits without gradients");
+        for (int i = 0; i < parameters.Length; i++)
+            AssertClose(expectedGradients[i], actualGradients[i], 1e-4, $"{what}: gradient of {parameters[i].name}");
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
+    {
+        double scale = expected.abs().max().item<float>(), diff = (actual - expected).abs().max().item<float>();
+        Assert.IsGreaterThan(0.0, scale, $"{what}: nothing to compare");
+        Assert.IsLessThanOrEqualTo(tolerance, diff / scale, $"{what}: max |diff| {diff:E3} against max |value| {scale:E3}");
+    }
+}
