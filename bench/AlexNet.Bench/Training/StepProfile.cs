@@ -15,7 +15,7 @@ namespace AlexNet.Bench.Training;
 /// grouped convolutions), timed on its own at the step's real shapes, forward and backward (the gradients of its input
 /// and its weights), next to the whole step, in interleaved rounds. Operations the step could run another way are
 /// timed both ways: LRN as the band product and as the formula written out, fc6/fc7 with the towers' weights joined
-/// every step and tower by tower.
+/// every step and tower by tower; convolutions and max-pooling in channels-last strides too.
 /// </summary>
 public static class StepProfile
 {
@@ -52,6 +52,12 @@ public static class StepProfile
             var input = x;
             Tensor Conv(Tensor h) => F.conv2d(h, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers);
             ops.Add(new($"{c.Name}", input, i > 0, [w, b], Conv));
+            // The same convolution with input and kernel in channels-last strides, which libtorch hands to oneDNN
+            // without its NCHW reorders. TorchSharp's memory_format arguments are accepted and ignored, so the strides
+            // are made by hand: NHWC contiguous, viewed back as NCHW.
+            var wLast = Leaf(ChannelsLast(w));
+            ops.Add(new($"{c.Name}, channels-last strides (tried)", ChannelsLast(input), i > 0, [wLast, b],
+                h => F.conv2d(h, wLast, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers), InStep: false));
             if (c.Stride > 1)
                 ops.Add(new($"{c.Name} as a stride-1 convolution, space-to-depth (tried)", input, i > 0, [w, b],
                     h => SpaceToDepthConv(h, w, b, c.Stride, c.Padding, readsAll ? 1 : towers), InStep: false));
@@ -66,6 +72,7 @@ public static class StepProfile
             if (c.MaxPool)
             {
                 ops.Add(new($"{c.Name} max-pool", x, true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride)));
+                ops.Add(new($"{c.Name} max-pool, channels-last strides (tried)", ChannelsLast(x), true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
                 using (no_grad()) x = F.max_pool2d(x, a.PoolKernel, a.PoolStride);
             }
         }
@@ -152,9 +159,15 @@ public static class StepProfile
         return md.ToString();
     }
 
+    private static Tensor ChannelsLast(Tensor t)
+    {
+        using var nhwc = t.permute(0, 2, 3, 1).contiguous();
+        return nhwc.permute(0, 3, 1, 2);
+    }
+
     // A strided convolution as a stride-1 one over the input rearranged space-to-depth (each s×s block of pixels as s²
     // channels, the kernel zero-padded to a multiple of s). Tried for conv1, whose oneDNN weight gradient took 2.1 s
-    // of a paper step under heavy load; on a quiet machine it was no faster (docs/notes-lrn.md), so the model keeps
+    // of a paper step under heavy load; on a quiet machine it was no faster (docs/BENCHMARKS.md, issue 25), so the model keeps
     // F.conv2d and the form lives here, to be measured again.
     private static Tensor SpaceToDepthConv(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, int groups)
     {
