@@ -14,7 +14,7 @@ public sealed class PyTorchReference : IDisposable
 {
     private readonly Process _process;
 
-    /// <summary>The torch version and thread count the server reported.</summary>
+    /// <summary>The torch version, thread count and sgemm rate the server reported.</summary>
     public string Info { get; }
 
     /// <summary>Starts the server.</summary>
@@ -32,7 +32,9 @@ public sealed class PyTorchReference : IDisposable
         start.ArgumentList.Add(threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _process = Process.Start(start) ?? throw new InvalidOperationException($"{python} did not start.");
         var ready = JsonDocument.Parse(ReadLine()).RootElement;
-        Info = $"PyTorch {ready.GetProperty("torch").GetString()}, {ready.GetProperty("threads").GetInt32()} threads";
+        // Its own sgemm says which BLAS the peer got (Debian's reference BLAS or OpenBLAS: 30x apart, see the script).
+        Info = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"PyTorch {ready.GetProperty("torch").GetString()}, {ready.GetProperty("threads").GetInt32()} threads, its 2048² sgemm {ready.GetProperty("sgemm").GetDouble():F0} GFLOP/s");
     }
 
     /// <summary>One timed run in the server.</summary>
