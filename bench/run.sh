@@ -2,7 +2,7 @@
 # Measures ours against the peers in one invocation and rewrites the "## Performance" section of docs/BENCHMARKS.md
 # (between the performance markers; other sections are left alone).
 #
-#   bench/run.sh                # defaults: 5 inference rounds, 2 paper training rounds, short memory traces
+#   bench/run.sh                # defaults: 5 inference rounds, 3 paper training rounds, short memory traces
 #   bench/run.sh --full         # memory traces at full length: 10,000 predictions, 1,000 training steps
 #   bench/run.sh --quick        # 2 rounds, short runs: a smoke test of the harness (figures are rough)
 #   bench/run.sh -- --presets small   # anything after -- goes to `AlexNet.Bench speed`

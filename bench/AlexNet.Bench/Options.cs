@@ -9,8 +9,8 @@ namespace AlexNet.Bench;
 /// <param name="Warmup">Warm-up rounds, not counted.</param>
 /// <param name="MinSeconds">Seconds each case runs a round at least (1 small, 2 paper).</param>
 /// <param name="Batch">Batch of the ready-tensor inference cases.</param>
-/// <param name="TrainRuns">Training rounds (the inference rounds small, 2 paper).</param>
-/// <param name="TrainSeconds">Seconds each training case runs a round at least (5 small, 1 paper).</param>
+/// <param name="TrainRuns">Training rounds (the inference rounds small, 3 paper).</param>
+/// <param name="TrainSeconds">Seconds each training case runs a round at least (5 small, 10 paper: about three steps).</param>
 /// <param name="SkipTraining">Inference only.</param>
 /// <param name="SkipInference">Training only.</param>
 /// <param name="Threads">TorchSharp intra-op threads; 0 keeps its default.</param>
@@ -95,9 +95,9 @@ public static class BenchCommandLine
             .Check(v => v is <= 0 ? "must be above 0" : null);
 
         var batch = Positive(new Option<int>("--batch") { Description = "Batch of the ready-tensor inference cases.", DefaultValueFactory = _ => 32 });
-        var trainRuns = new Option<int?>("--train-runs") { Description = "Training rounds (the inference rounds small, 2 paper)." }
+        var trainRuns = new Option<int?>("--train-runs") { Description = "Training rounds (the inference rounds small, 3 paper)." }
             .Check(v => v is <= 0 ? "must be above 0" : null);
-        var trainSeconds = new Option<double?>("--train-seconds") { Description = "Seconds each training case runs a round (5 small, 1 paper)." }
+        var trainSeconds = new Option<double?>("--train-seconds") { Description = "Seconds each training case runs a round (5 small, 10 paper: about three steps)." }
             .Check(v => v is <= 0 ? "must be above 0" : null);
         var skipTraining = new Option<bool>("--skip-training") { Description = "Inference only." };
         var skipInference = new Option<bool>("--skip-inference") { Description = "Training only." };
