@@ -19,8 +19,9 @@ internal static class OnnxWeights
     /// <summary>Reads the per-tower weights.</summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="tensors">Receives the weights under the model's names.</param>
+    /// <returns>The head's classes in output order (the metadata's labels), or null when it names none.</returns>
     /// <exception cref="InvalidDataException">The file is not an ONNX model with our metadata, or its weights do not fit its architecture.</exception>
-    public static void Read(string path, Dictionary<string, StoredTensor> tensors)
+    public static IReadOnlyList<string>? Read(string path, Dictionary<string, StoredTensor> tensors)
     {
         ModelFile file;
         ModelProto proto;
@@ -57,6 +58,7 @@ internal static class OnnxWeights
                 tensors[$"towers.{tower}.{name}"] = new StoredTensor([rows, .. dims[1..]],
                     data.AsSpan((int)(tower * rows * rowLength), (int)(rows * rowLength)).ToArray());
         }
+        return file.Labels.Count > 0 ? file.Labels : null;
     }
 
     private static float[] Floats(TensorProto t, string name)

@@ -3,7 +3,7 @@ using AlexNet.Onnx.Export;
 
 namespace AlexNet.Training.Pretrained;
 
-/// <summary>What <see cref="PretrainedStart.Load(Model.AlexNetModel, string)"/> did with each tensor: copied from the
+/// <summary>What <see cref="PretrainedStart.Load(Model.AlexNetModel, string, IReadOnlyList{string}?)"/> did with each tensor: copied from the
 /// file, kept at the model's fresh initialisation (the classifier head of another class count), or left unused in the file.</summary>
 public sealed class PretrainedReport
 {

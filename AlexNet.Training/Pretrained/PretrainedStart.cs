@@ -10,7 +10,10 @@ namespace AlexNet.Training.Pretrained;
 /// name and shape. Names are ours (checkpoints, our model.onnx, files saved with our names) or torchvision's, mapped
 /// through <see cref="TorchvisionKeys"/>; DataParallel's "module." prefix is removed first.
 /// <para>The rules: the classifier head (fc8.weight, fc8.bias) of another shape, as when the file was trained on
-/// another class count, or missing from the file, keeps the model's fresh initialisation and is reported. Any other
+/// another class count, or missing from the file, keeps the model's fresh initialisation and is reported. So does a
+/// head of the right shape that the file says was trained on other classes (our checkpoints and model.onnx name
+/// them): row k of it scores the file's class k, and copying it would start this run's class k from another class's
+/// weights, as torchvision's fine-tuning tutorial avoids by replacing the last layer. Any other
 /// tensor of the model that the file lacks, or has in another shape, is an error naming it: a partial start would
 /// silently train from a mix. Nothing is copied unless everything fits.</para>
 /// </summary>
@@ -22,18 +25,26 @@ public static class PretrainedStart
     /// <summary>Reads <paramref name="path"/> (<see cref="WeightFile.Read"/>) and loads it into <paramref name="model"/>.</summary>
     /// <param name="model">The freshly built model, in any placement; its tensors are overwritten in place.</param>
     /// <param name="path">The weight file.</param>
+    /// <param name="classNames">This run's classes in output order; when given and the file names others, the head
+    /// starts afresh.</param>
     /// <returns>What was loaded, kept fresh, and left unused.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file cannot be read, or a tensor other than the head is missing or mis-shaped.</exception>
-    public static PretrainedReport Load(AlexNetModel model, string path) => Load(model, WeightFile.Read(path));
+    public static PretrainedReport Load(AlexNetModel model, string path, IReadOnlyList<string>? classNames = null) =>
+        Load(model, WeightFile.Read(path), classNames);
 
     /// <summary>Loads tensors already read into <paramref name="model"/>.</summary>
     /// <param name="model">The freshly built model, in any placement; its tensors are overwritten in place.</param>
     /// <param name="file">The tensors.</param>
+    /// <param name="classNames">This run's classes in output order; when given and the file names others, the head
+    /// starts afresh.</param>
     /// <returns>What was loaded, kept fresh, and left unused.</returns>
     /// <exception cref="InvalidDataException">A tensor other than the head is missing or mis-shaped; the message names each (up to twelve) with both shapes.</exception>
-    public static PretrainedReport Load(AlexNetModel model, WeightFile file)
+    public static PretrainedReport Load(AlexNetModel model, WeightFile file, IReadOnlyList<string>? classNames = null)
     {
+        var otherClasses = file.ClassNames is { } fileClasses && classNames is { } runClasses && !fileClasses.SequenceEqual(runClasses, StringComparer.Ordinal)
+            ? $"the file's head was trained on other classes ({Classes(fileClasses)}) than this run's ({Classes(runClasses)})"
+            : null;
         var arch = model.Architecture;
         bool modulePrefix = file.Tensors.Keys.Any(k => k.StartsWith(ModulePrefix, StringComparison.Ordinal));
         static string Strip(string name) => name.StartsWith(ModulePrefix, StringComparison.Ordinal) ? name[ModulePrefix.Length..] : name;
@@ -76,6 +87,11 @@ public static class PretrainedStart
             {
                 if (head) afresh.Add(new(name, HeadReason(source.Shape, needed, arch.NumClasses)));
                 else problems.Add($"{Named(name, fileName)} is {Shape(source.Shape)} in the file, the model needs {Shape(needed)}");
+                continue;
+            }
+            if (head && otherClasses is not null)
+            {
+                afresh.Add(new(name, otherClasses));
                 continue;
             }
             if (source.Data.LongLength != needed.Aggregate(1L, (a, d) => a * d))
@@ -127,4 +143,8 @@ public static class PretrainedStart
             : $"the file has {Shape(inFile)}, the model needs {Shape(needed)}";
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
+
+    // The first few names, enough to see which classes they are.
+    private static string Classes(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(4)) + (names.Count > 4 ? $", … {names.Count} in all" : "");
 }

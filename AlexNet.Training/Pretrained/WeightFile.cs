@@ -25,18 +25,24 @@ public sealed class WeightFile
     /// <summary>Entries of the file that are not float tensors (integer buffers such as batch norm's
     /// num_batches_tracked, booleans), by the file's name, with the reason.</summary>
     public IReadOnlyList<PretrainedNote> Skipped { get; }
+    /// <summary>The classes the head (fc8) was trained on, in its output order, where the file says: our checkpoints
+    /// and model.onnx files do; PyTorch and safetensors files carry none (null).</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
-    /// <summary>Wraps tensors that came from elsewhere (or were edited), to load them with <see cref="PretrainedStart.Load(Model.AlexNetModel, WeightFile)"/>.</summary>
+    /// <summary>Wraps tensors that came from elsewhere (or were edited), to load them with <see cref="PretrainedStart.Load(Model.AlexNetModel, WeightFile, IReadOnlyList{string}?)"/>.</summary>
     /// <param name="path">Where they came from, for messages.</param>
     /// <param name="format">Their format.</param>
     /// <param name="tensors">The float tensors by name.</param>
     /// <param name="skipped">Entries that are not float tensors, if any.</param>
-    public WeightFile(string path, WeightFormat format, IReadOnlyDictionary<string, StoredTensor> tensors, IReadOnlyList<PretrainedNote>? skipped = null)
+    /// <param name="classNames">The head's classes in output order, if known.</param>
+    public WeightFile(string path, WeightFormat format, IReadOnlyDictionary<string, StoredTensor> tensors, IReadOnlyList<PretrainedNote>? skipped = null,
+        IReadOnlyList<string>? classNames = null)
     {
         Path = path;
         Format = format;
         Tensors = tensors;
         Skipped = skipped ?? [];
+        ClassNames = classNames;
     }
 
     /// <summary>Reads a weight file.</summary>
@@ -48,12 +54,13 @@ public sealed class WeightFile
         var format = Detect(path);
         var tensors = new Dictionary<string, StoredTensor>(StringComparer.Ordinal);
         var skipped = new List<PretrainedNote>();
+        IReadOnlyList<string>? classNames = null;
         try
         {
             switch (format)
             {
-                case WeightFormat.Checkpoint: ReadCheckpoint(path, tensors); break;
-                case WeightFormat.Onnx: OnnxWeights.Read(path, tensors); break;
+                case WeightFormat.Checkpoint: classNames = ReadCheckpoint(path, tensors); break;
+                case WeightFormat.Onnx: classNames = OnnxWeights.Read(path, tensors); break;
                 case WeightFormat.PyTorchZip: PyBridgeFiles.ReadZip(path, tensors, skipped); break;
                 case WeightFormat.PyTorchLegacy: TorchSaveReader.ReadLegacy(ReadAllBytes(path), tensors, skipped); break;
                 case WeightFormat.Safetensors: PyBridgeFiles.ReadSafetensors(path, tensors, skipped); break;
@@ -72,7 +79,7 @@ public sealed class WeightFile
         catch (EndOfStreamException e) { throw Error(path, $"the file ends early; it is truncated ({e.Message})", e); }
         if (tensors.Count == 0 && skipped.Count == 0)
             throw Error(path, $"a {format.Describe()} without any tensors");
-        return new WeightFile(path, format, tensors, skipped);
+        return new WeightFile(path, format, tensors, skipped, classNames);
     }
 
     /// <summary>Tells the format from the file's first bytes (an ONNX protobuf has no magic: its first field, or the
@@ -121,13 +128,17 @@ public sealed class WeightFile
 
     // The state block is read as plain JSON rather than TrainingState: only the tensors are wanted, and a checkpoint
     // from another version whose options no longer bind still has usable weights.
-    private static void ReadCheckpoint(string path, Dictionary<string, StoredTensor> tensors)
+    // Returns the run's class names (TrainingState.ClassNames), when the state holds them.
+    private static string[]? ReadCheckpoint(string path, Dictionary<string, StoredTensor> tensors)
     {
-        var (_, stored) = Checkpoint.Load<JsonElement>(path);
+        var (state, stored) = Checkpoint.Load<JsonElement>(path);
         const string prefix = "model.";
         // velocity.* (the optimiser's momentum) and data.* (mean image, PCA) belong to the old run, not to the weights.
         foreach (var (name, t) in stored)
             if (name.StartsWith(prefix, StringComparison.Ordinal)) tensors[name[prefix.Length..]] = t;
+        return state.ValueKind == JsonValueKind.Object && state.TryGetProperty(nameof(TrainingState.ClassNames), out var names) && names.ValueKind == JsonValueKind.Array
+            ? [.. names.EnumerateArray().Select(n => n.GetString() ?? "")]
+            : null;
     }
 
     private static byte[] ReadAllBytes(string path)

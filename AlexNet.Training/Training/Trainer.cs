@@ -110,7 +110,7 @@ public sealed class Trainer : IDisposable
         // A new run from pretrained weights; a resumed one has them (trained further) in its own checkpoint.
         if (stored == null && o.FineTuning.InitFrom is { } start)
         {
-            var report = PretrainedStart.Load(model, start);
+            var report = PretrainedStart.Load(model, start, data.Train.ClassNames);
             report.WriteTo(o.Runtime.RunDir);
             o.Runtime.Log?.Write(report.ToString());
         }

@@ -128,6 +128,47 @@ public sealed class OwnFormatTests
     }
 
     [TestMethod]
+    public void HeadTrainedOnOtherClassesOfTheSameCountStartsAfreshAndIsReported()
+    {
+        using var original = Model(TwoTowers, seed: 3);
+        var path = ExportOnnx(original);   // its head scores "class 0" … "class 9"
+        using var fresh = Model(TwoTowers, seed: 4);
+        var freshHead = Values(fresh.Fc8.weight!);
+        string[] otherClasses = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+        var report = PretrainedStart.Load(fresh, path, otherClasses);
+
+        Assert.IsTrue(BitEqual(freshHead, Values(fresh.Fc8.weight!)), "fc8 keeps its fresh initialisation");
+        Assert.IsTrue(BitEqual(Values(original.Towers[1].Convs[4].weight!), Values(fresh.Towers[1].Convs[4].weight!)), "the features are copied");
+        const string reason = "the file's head was trained on other classes (class 0, class 1, class 2, class 3, … 10 in all) than this run's (T-shirt, Trouser, Pullover, Dress, … 10 in all)";
+        CollectionAssert.AreEqual(new[] { $"fc8.weight: {reason}", $"fc8.bias: {reason}" }, report.InitialisedAfresh.Select(n => n.ToString()).ToArray());
+    }
+
+    [TestMethod]
+    public void HeadTrainedOnTheSameClassesIsCopied()
+    {
+        using var original = Model(TwoTowers, seed: 3);
+        var path = ExportOnnx(original);
+        using var fresh = Model(TwoTowers, seed: 4);
+
+        var report = PretrainedStart.Load(fresh, path, [.. Enumerable.Range(0, 10).Select(i => $"class {i}")]);
+
+        Assert.IsTrue(BitEqual(Values(original.Fc8.weight!), Values(fresh.Fc8.weight!)));
+        Assert.IsEmpty(report.InitialisedAfresh);
+    }
+
+    [TestMethod]
+    public void CheckpointNamesTheClassesOfItsHead()
+    {
+        using var original = Model(TwoTowers, seed: 3);
+        var path = Path.Combine(RepoPaths.NewTempFolder("pretrained-ckpt-classes"), "checkpoint.ckpt");
+        Checkpoint.Save(path, new { ClassNames = new[] { "cat", "dog" } },
+            original.NamedState().Select(s => KeyValuePair.Create("model." + s.Name, new StoredTensor(s.Tensor.shape, Values(s.Tensor)))));
+
+        CollectionAssert.AreEqual(new[] { "cat", "dog" }, WeightFile.Read(path).ClassNames!.ToArray());
+    }
+
+    [TestMethod]
     public void HeadMissingFromTheFileStaysFreshAndIsReported()
     {
         using var original = Model(TwoTowers, seed: 3);
