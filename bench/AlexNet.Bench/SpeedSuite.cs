@@ -85,9 +85,9 @@ public static class SpeedSuite
             double trainSeconds = o.TrainSeconds ?? (preset == "paper" ? 10 : 5);
             var training = new List<BenchCase>
             {
-                new TrainingSteps(trainingData),
-                new TrainingSteps(trainingData, withoutLrn: true),
-                new TrainingSteps(trainingData, referenceForms: true),
+                new TrainingSteps(trainingData, modelPerRun: true),
+                new TrainingSteps(trainingData, withoutLrn: true, modelPerRun: true),
+                new TrainingSteps(trainingData, referenceForms: true, modelPerRun: true),
                 new LoaderAlone(trainingData),
                 new TorchSgemm(),
                 new OrtSgemm(),
