@@ -1,7 +1,6 @@
 using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
 using AlexNet.Training.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -43,8 +42,7 @@ public static class Evaluator
         foreach (var batch in loader.Epoch(0))
         {
             using var scope = NewDisposeScope();
-            using var scale = pixelScale.ToScalar(); // held: a temporary Scalar may be finalised mid-call (see LocalResponseNorm)
-            var x = (tensor(batch.Images, [batch.Count * crops, a.InputChannels, a.InputSize, a.InputSize]) * scale).to(model.InputDevice);
+            var x = batch.ToTensor(a.InputChannels, a.InputSize, pixelScale, model.InputDevice);
             var p = F.softmax(model.forward(x), 1).view(batch.Count, crops, k).mean([1]).cpu();
             var values = p.data<float>().ToArray();
             for (int i = 0; i < batch.Count; i++, row++)

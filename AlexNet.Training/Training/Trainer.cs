@@ -261,8 +261,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         random.manual_seed(o.Seed * 1_000_003L + step); // dropout masks depend on (seed, step) only
         model.train();
-        using var scale = o.EffectivePixelScale.ToScalar(); // held: a temporary Scalar may be finalised mid-call (see LocalResponseNorm)
-        var x = (tensor(batch.Images, [batch.Count, arch.InputChannels, arch.InputSize, arch.InputSize]) * scale).to(device);
+        var x = batch.ToTensor(arch.InputChannels, arch.InputSize, o.EffectivePixelScale, device);
         var y = tensor(batch.Labels.Select(l => (long)l).ToArray()).to(device);
         var logits = model.forward(x);
         var loss = Loss(logits, y, o.Optimisation.LabelSmoothing);

@@ -110,7 +110,7 @@ public sealed class TrainingSteps : BenchCase
         using var scope = NewDisposeScope();
         random.manual_seed(1_000_003L + _step);
         _model!.train();
-        var x = tensor(batch.Images, [batch.Count, a.InputChannels, a.InputSize, a.InputSize]) * (1.0 / 255);
+        var x = batch.ToTensor(a.InputChannels, a.InputSize, 1.0 / 255, CPU);
         var y = tensor(batch.Labels.Select(l => (long)l).ToArray());
         var logits = _model.forward(x);
         var loss = F.cross_entropy(logits, y);
