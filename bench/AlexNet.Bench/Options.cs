@@ -53,10 +53,6 @@ public sealed record TransferOptions
     public double LearningRate { get; init; } = 0.01;
     /// <summary>Initial learning rate of the fine-tuned runs, on the same cosine; null: <see cref="LearningRate"/>.</summary>
     public double? FineTuneLearningRate { get; init; }
-    /// <summary>Start the fine-tuned runs from the whole source checkpoint, its 5-class head included (what
-    /// <c>train --init-from</c> does when the class counts match); by default the head (fc8) is left out of the file, so it
-    /// starts afresh, as torchvision's transfer-learning tutorial replaces the last layer for new classes.</summary>
-    public bool KeepHead { get; init; }
     /// <summary>Held-out images of each target class the target runs report per epoch (the schedule does not read them).</summary>
     public int ValidationPerClass { get; init; } = 50;
     /// <summary>Test images of each target class scored at the end; all 1,000 when null.</summary>
@@ -189,7 +185,6 @@ public static class BenchCommandLine
             .Check(v => v > 0 ? null : "must be above 0");
         var fineLr = new Option<double?>("--fine-tune-lr") { Description = "Initial learning rate of the fine-tuned runs (cosine to 0); --lr when not given." }
             .Check(v => v is <= 0 ? "must be above 0" : null);
-        var keepHead = new Option<bool>("--keep-head") { Description = "Fine-tune from the whole source checkpoint, its 5-class head (fc8) included, instead of a fresh head.", DefaultValueFactory = _ => d.KeepHead };
         var valPerClass = Positive(new Option<int>("--val-per-class") { Description = "Held-out images of each target class reported per epoch.", DefaultValueFactory = _ => d.ValidationPerClass });
         var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images of each target class scored; all 1,000 when not given." }
             .Check(v => v is <= 0 ? "must be above 0" : null);
@@ -200,7 +195,7 @@ public static class BenchCommandLine
         var transfer = new Command("transfer", "Transfer learning: a small net trained on Fashion-MNIST classes 0–4, fine-tuned on a few images of classes 5–9, " +
             "against the same net from random weights with the same budget.")
         {
-            seeds, perClass, sourcePerClass, sourceEpochs, epochs, sourceBatch, batch, lr, fineLr, keepHead, valPerClass, testPerClass, tenCrop, sourceSeed,
+            seeds, perClass, sourcePerClass, sourceEpochs, epochs, sourceBatch, batch, lr, fineLr, valPerClass, testPerClass, tenCrop, sourceSeed,
             threads, workers, runDir, markdown,
         };
         transfer.SetAction(r =>
@@ -209,7 +204,7 @@ public static class BenchCommandLine
             {
                 Seeds = r.GetValue(seeds)!, PerClass = r.GetValue(perClass), SourcePerClass = r.GetValue(sourcePerClass), SourceEpochs = r.GetValue(sourceEpochs),
                 Epochs = r.GetValue(epochs), SourceBatchSize = r.GetValue(sourceBatch), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr),
-                FineTuneLearningRate = r.GetValue(fineLr), KeepHead = r.GetValue(keepHead), ValidationPerClass = r.GetValue(valPerClass), TestPerClass = r.GetValue(testPerClass),
+                FineTuneLearningRate = r.GetValue(fineLr), ValidationPerClass = r.GetValue(valPerClass), TestPerClass = r.GetValue(testPerClass),
                 TenCrop = r.GetValue(tenCrop), SourceSeed = r.GetValue(sourceSeed), Threads = r.GetValue(threads), Workers = r.GetValue(workers),
                 RunDir = r.GetValue(runDir),
             };

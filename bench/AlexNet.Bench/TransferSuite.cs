@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using AlexNet.Bench.Setup;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
@@ -90,7 +89,8 @@ public static class TransferSuite
         log.WriteLine($"source: validation error {sourceFinal.ValError:P2} after {sourceResult.State.CompletedEpochs} epochs ({sourceSeconds:F0} s)");
 
         double fineLr = o.FineTuneLearningRate ?? o.LearningRate;
-        string start = o.KeepHead ? sourceResult.CheckpointPath : WithoutHead(sourceResult.CheckpointPath, Path.Combine(folder, "source-without-fc8.ckpt"));
+        // The whole checkpoint: it names classes 0–4, so the trainer starts fc8 afresh for classes 5–9 (PretrainedStart).
+        string start = sourceResult.CheckpointPath;
         var runs = new List<TargetRun>();
         var initReport = new List<string>();
         foreach (int seed in o.Seeds)
@@ -136,15 +136,6 @@ public static class TransferSuite
 
     private static RuntimeOptions RuntimeFor(TransferOptions o, string dir, TextWriter? log) =>
         new() { RunDir = dir, Threads = o.Threads, Workers = o.Workers, TenCropAtEnd = false, Export = false, Log = log };
-
-    // The source checkpoint's weights without the classifier head: a start from it gives the new run a fresh fc8, which
-    // the trainer would otherwise copy from a source of the same class count (5 here), meaning other classes.
-    private static string WithoutHead(string checkpoint, string path)
-    {
-        var (state, tensors) = Checkpoint.Load<JsonElement>(checkpoint);
-        Checkpoint.Save(path, state, tensors.Where(t => t.Key.StartsWith("model.", StringComparison.Ordinal) && !t.Key.StartsWith("model.fc8.", StringComparison.Ordinal)));
-        return path;
-    }
 
     // The trainer's init-from.txt, without the list of loaded tensors: the counts, and what started afresh and why.
     private static IEnumerable<string> InitSummary(string runDir)
@@ -208,10 +199,8 @@ public static class TransferSuite
                 $"seed's pair differs only in where the weights start. {O.ValidationPerClass} held-out images of each class are scored after every epoch; " +
                 $"nothing reads them (the cosine ignores them), so neither arm is tuned on them. Both arms subtract the mean image of the " +
                 $"{Target.Train.Count} target images, which the trainer computes for every new run (the source's own mean is not carried over).");
-            string head = O.KeepHead
-                ? "the source's checkpoint.ckpt as it is, its 5-class head (fc8) included, as `train --init-from` loads it when the class counts match"
-                : "the source's checkpoint.ckpt without fc8, so conv1–fc7 come from the source and the head starts afresh (Kaiming, from the run's seed), " +
-                  "as torchvision's transfer-learning tutorial replaces the last layer for new classes (the source's 5-class head would fit the shape but mean other classes)";
+            const string head = "the source's checkpoint.ckpt, so conv1–fc7 come from the source; its 5-class head would fit the shape but scores other " +
+                "classes, so the trainer starts fc8 afresh (Kaiming, from the run's seed), as torchvision's transfer-learning tutorial replaces the last layer";
             md.AppendLine(inv, $"- **Fine-tuned**: `FineTuning.InitFrom` = {head}; every layer trains. **From scratch**: the same options without `InitFrom`.");
             if (InitReport.Count > 0)
                 md.AppendLine(inv, $"- The trainer's report on loading it (init-from.txt): {string.Join("; ", InitReport.Select(l => $"`{l}`"))}.");
