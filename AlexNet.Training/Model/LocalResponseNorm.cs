@@ -11,10 +11,12 @@ namespace AlexNet.Training.Model;
 /// (they sat on the other GPU). Our own code rather than TorchSharp's nn.LocalResponseNorm, which leaves tensors
 /// outside the dispose scope on every call and uses α/n.
 /// <para>
-/// <see cref="Apply"/> computes the window sum as a matrix product, as the ONNX export does: s = B·a² with B the
-/// band of α's of one tower (C×C, n/2 kernels before and (n−1)/2 after), applied to every tower's C kernels at once,
-/// with a hand-written backward (<see cref="BandFunction"/>). <see cref="Direct"/> is the formula written out, kept
-/// as the reference the tests hold <see cref="Apply"/> to.
+/// Three forms of the same numbers. <see cref="Fused"/> (float32 on the CPU, what <see cref="Apply"/> takes there)
+/// runs forward and backward each as one pass over memory (<see cref="LrnCpuKernel"/>). <see cref="Band"/> (any device)
+/// computes the window sum as a matrix product, as the ONNX export does: d = k + B·a² with B the band of α's of one
+/// tower (C×C, n/2 kernels before and (n−1)/2 after), applied to every tower's C kernels at once, with a hand-written
+/// backward (<see cref="BandFunction"/>). <see cref="Direct"/> is the formula written out, kept as the reference the
+/// tests hold the other two to.
 /// </para>
 /// <para>Every constant reaches libtorch as a TorchSharp scalar held for the whole call: a double passed where a
 /// <see cref="Scalar"/> is expected (and the literal 1 that TorchSharp's own <c>add(tensor)</c> and <c>square()</c> pass)
@@ -30,23 +32,56 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     private readonly Scalar alpha = settings.Alpha.ToScalar(), k = settings.K.ToScalar(), beta = settings.Beta.ToScalar(), one = 1.0.ToScalar();
 
     /// <summary>
-    /// Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own. With
-    /// gradients on, a custom autograd node that keeps only what its backward needs; without, the forward alone.
+    /// Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own: float
+    /// tensors on the CPU through <see cref="Fused"/>, everything else through <see cref="Band"/>.
     /// </summary>
     /// <param name="a">The activations.</param>
     /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
-    public Tensor Apply(Tensor a, int towers = 1)
+    public Tensor Apply(Tensor a, int towers = 1) => FusedRuns(a) ? Fused(a, towers) : Band(a, towers);
+
+    // TorchSharp hands out a CPU tensor's memory as a span, so up to 2 GB (paper's conv1 output at batch 1,800).
+    private static bool FusedRuns(Tensor a) =>
+        a.device_type == DeviceType.CPU && a.dtype == ScalarType.Float32 && a.numel() * sizeof(float) <= int.MaxValue;
+
+    /// <summary>
+    /// The window sum as a matrix product, as the export writes it (see the class summary), for any device and float
+    /// type. With gradients on, a custom autograd node that keeps only what its backward needs; without, the forward
+    /// alone.
+    /// </summary>
+    /// <param name="a">The activations [N, towers × C, H, W].</param>
+    /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
+    public Tensor Band(Tensor a, int towers = 1)
     {
-        if (a.dim() != 4) throw new ArgumentException($"LRN expects [N, C, H, W] activations, got {a.dim()} dimensions.", nameof(a));
-        if (towers < 1 || a.shape[1] % towers != 0)
-            throw new ArgumentException($"{a.shape[1]} channels do not split into {towers} tower(s).", nameof(towers));
+        Check(a, towers);
         if (a.requires_grad && is_grad_enabled()) return BandFunction.Run(a, new BandArguments(towers, Settings));
         using var scope = NewDisposeScope();
         return BandFunction.Forward(a, towers, Settings, keep: null).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Forward and backward each in one pass over memory (<see cref="LrnCpuKernel"/>), for float32 tensors on the CPU;
+    /// keeps only d = k + α·Σa² for the backward, and writes the gradient over it.
+    /// </summary>
+    /// <param name="a">The activations [N, towers × C, H, W], float32, on the CPU, up to 2 GB.</param>
+    /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
+    public Tensor Fused(Tensor a, int towers = 1)
+    {
+        Check(a, towers);
+        if (!FusedRuns(a))
+            throw new ArgumentException($"The fused LRN runs float32 tensors of up to 2 GB on the CPU, got {a.dtype} [{string.Join(", ", a.shape)}] on {a.device}; use Band.", nameof(a));
+        if (a.requires_grad && is_grad_enabled()) return FusedFunction.Run(a, new BandArguments(towers, Settings));
+        return FusedFunction.Forward(a, towers, Settings, keep: null);
+    }
+
+    private static void Check(Tensor a, int towers)
+    {
+        if (a.dim() != 4) throw new ArgumentException($"LRN expects [N, C, H, W] activations, got {a.dim()} dimensions.", nameof(a));
+        if (towers < 1 || a.shape[1] % towers != 0)
+            throw new ArgumentException($"{a.shape[1]} channels do not split into {towers} tower(s).", nameof(towers));
+    }
+
     /// <summary>The formula written out: a², zero-padded at both ends of each tower's channels, n shifted sums, then
-    /// a / (k + α·sum)^β, with autograd through every step. The reference for <see cref="Apply"/>.</summary>
+    /// a / (k + α·sum)^β, with autograd through every step. The reference for <see cref="Band"/> and <see cref="Fused"/>.</summary>
     /// <param name="a">The activations [N, towers × C, H, W].</param>
     /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
     public Tensor Direct(Tensor a, int towers = 1) =>
@@ -69,13 +104,14 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     /// i that o's window covers (n/2 before, (n−1)/2 after, inside the tower); Bᵀ (<paramref name="transposed"/>) for
     /// the backward, which differs for even n. A few KB, built per call: nothing to cache, dispose or move between
     /// devices.</summary>
-    internal static Tensor Band(long channels, LrnSettings s, Device device, ScalarType dtype, bool transposed = false)
+    internal static Tensor BandMatrix(long channels, LrnSettings s, Device device, ScalarType dtype, bool transposed = false)
     {
         int before = s.Size / 2, after = (s.Size - 1) / 2;
-        var data = new float[channels * channels];
+        // In doubles, so a float64 band holds α itself rather than α rounded to float (2.5e-8 off for the paper's 1e-4).
+        var data = new double[channels * channels];
         for (long o = 0; o < channels; o++)
             for (long i = Math.Max(0, o - before); i <= Math.Min(channels - 1, o + after); i++)
-                data[transposed ? i * channels + o : o * channels + i] = (float)s.Alpha;
+                data[transposed ? i * channels + o : o * channels + i] = s.Alpha;
         using var band = tensor(data, [channels, channels]);
         return band.to(dtype, device);
     }
@@ -121,7 +157,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             long channels = shape[1] / towers;
             using var contiguous = a.contiguous();
             using var x = contiguous.view(shape[0] * towers, channels, shape[2] * shape[3]);
-            using var band = Band(channels, s, a.device, a.dtype);
+            using var band = BandMatrix(channels, s, a.device, a.dtype);
             using var k = s.K.ToScalar();
             using var exponent = (-s.Beta).ToScalar();
             using var one = 1.0.ToScalar(); // add_(Scalar) alone would pass a temporary alpha of 1
@@ -174,11 +210,68 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             }
             using (w)
             {
-                using var transposed = Band(shape[1] / towers, s, w.device, w.dtype, transposed: true);
+                using var transposed = BandMatrix(shape[1] / towers, s, w.device, w.dtype, transposed: true);
                 using var z = matmul(transposed, w);
                 using var coefficient = (-2 * s.Beta).ToScalar();
                 r.addcmul_(x, z, coefficient);               // g·p − 2β·a·Bᵀ(g·a·p / d)
             }
+            grad.Dispose();
+            return [result, null!];
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LrnCpuKernel"/> as an autograd node: forward keeps d (as <see cref="Saved.Denominator"/>), backward
+    /// writes the gradient over it, so the node allocates the output and d and nothing else.
+    /// </summary>
+    internal sealed class FusedFunction : autograd.SingleTensorFunction<FusedFunction>
+    {
+        public override string Name => "LocalResponseNormFused";
+
+        public static Tensor Run(Tensor a, BandArguments arguments) => apply(a, arguments);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var a = (Tensor)vars[0];
+            var (towers, s) = (BandArguments)vars[1];
+            var saved = new Saved();
+            var output = Forward(a, towers, s, saved);
+            ctx.save_for_backward([a]);
+            ctx.save_data("saved", saved);
+            ctx.save_data("arguments", vars[1]);
+            return output;
+        }
+
+        internal static unsafe Tensor Forward(Tensor a, int towers, LrnSettings s, Saved? keep)
+        {
+            var shape = a.shape;
+            using var x = a.contiguous();
+            var output = empty_like(x);
+            var d = keep is null ? null : empty_like(x);
+            fixed (byte* input = x.bytes, result = output.bytes, denominator = d is null ? default : d.bytes)
+                LrnCpuKernel.Forward((float*)input, (float*)result, (float*)denominator,
+                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s, get_num_threads());
+            if (keep is not null) keep.Denominator = d;
+            return output;
+        }
+
+        public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
+        {
+            var saved = (Saved)ctx.get_data("saved");
+            var (towers, s) = (BandArguments)ctx.get_data("arguments");
+            var inputs = ctx.get_saved_variables();
+            using var a = inputs[0];
+            var shape = a.shape;
+            // A second backward through the same graph (retain_graph) finds d taken by the first: recompute it.
+            if (saved.Denominator is null)
+                using (no_grad()) Forward(a, towers, s, saved).Dispose();
+            var result = saved.Denominator!;
+            saved.Denominator = null;
+            using var x = a.contiguous();
+            using var g = grad.contiguous();
+            fixed (byte* gradient = g.bytes, input = x.bytes, denominator = result.bytes)
+                LrnCpuKernel.Backward((float*)gradient, (float*)input, (float*)denominator,
+                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s, get_num_threads());
             grad.Dispose();
             return [result, null!];
         }

@@ -1,0 +1,143 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using AlexNet.Onnx.Model;
+
+namespace AlexNet.Training.Model;
+
+/// <summary>
+/// LRN's forward and backward on the CPU as one pass over memory each, our own loops because libtorch has no LRN kernel
+/// of its own (its LocalResponseNorm is composed of about eight element-wise passes and a window sum) and TorchSharp has
+/// no path for a custom native operator. Activations are [slices, C, P]: one slice per image and tower, C kernels,
+/// P = H·W positions, contiguous. A tile of <see cref="Tile"/> positions of every kernel of a slice stays in the core's
+/// cache while its window sums are made, so each activation is read once and written once.
+/// </summary>
+internal static unsafe class LrnCpuKernel
+{
+    // Positions per tile: with C = 192 kernels the two scratch planes of a tile take 96 KB, inside a core's L2.
+    private const int Tile = 64;
+
+    /// <summary>y = a·d^−β with d = k + α·Σ_window a², per slice; <paramref name="d"/> (may be null) receives d for the
+    /// backward.</summary>
+    public static void Forward(float* a, float* y, float* d, long slices, int channels, long positions, LrnSettings s, int threads)
+    {
+        var (a_, y_, d_) = ((nint)a, (nint)y, (nint)d);
+        ForEachSlice(slices, channels, threads, (slice, scratch) =>
+        {
+            long offset = slice * channels * positions;
+            ForwardSlice((float*)a_ + offset, (float*)y_ + offset, d_ == 0 ? null : (float*)d_ + offset, channels, positions, s, scratch);
+        });
+    }
+
+    /// <summary>∂L/∂a = g·p − 2αβ·a·Σ_{o whose window holds a} g_o·a_o·p_o/d_o, p = d^−β, written over
+    /// <paramref name="d"/> (each tile of d is read in full before its gradient is written).</summary>
+    public static void Backward(float* g, float* a, float* d, long slices, int channels, long positions, LrnSettings s, int threads)
+    {
+        var (g_, a_, d_) = ((nint)g, (nint)a, (nint)d);
+        ForEachSlice(slices, channels, threads, (slice, scratch) =>
+        {
+            long offset = slice * channels * positions;
+            BackwardSlice((float*)g_ + offset, (float*)a_ + offset, (float*)d_ + offset, channels, positions, s, scratch);
+        });
+    }
+
+    // Slices split over the threads libtorch itself uses, each thread with scratch for two [C, Tile] planes.
+    private static void ForEachSlice(long slices, int channels, int threads, Action<long, nint> body)
+    {
+        nuint bytes = (nuint)(2 * channels * Tile * sizeof(float));
+        Parallel.For(0L, slices, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            () => (nint)NativeMemory.AlignedAlloc(bytes, 64),
+            (slice, _, scratch) => { body(slice, scratch); return scratch; },
+            scratch => NativeMemory.AlignedFree((void*)scratch));
+    }
+
+    private static void ForwardSlice(float* a, float* y, float* d, int channels, long positions, LrnSettings s, nint scratch)
+    {
+        float* squares = (float*)scratch;
+        int before = s.Size / 2, after = (s.Size - 1) / 2;
+        var (alpha, k) = ((float)s.Alpha, (float)s.K);
+        for (long p0 = 0; p0 < positions; p0 += Tile)
+        {
+            int width = (int)Math.Min(Tile, positions - p0);
+            for (int c = 0; c < channels; c++)
+            {
+                float* x = a + c * positions + p0, sq = squares + c * Tile;
+                for (int j = 0; j < width; j++) sq[j] = x[j] * x[j];
+            }
+            for (int c = 0; c < channels; c++)
+            {
+                int first = Math.Max(0, c - before), last = Math.Min(channels - 1, c + after);
+                long at = c * positions + p0;
+                int j = 0;
+                for (; j <= width - Vector<float>.Count; j += Vector<float>.Count)
+                {
+                    var sum = Vector<float>.Zero;
+                    for (int i = first; i <= last; i++) sum += Vector.Load(squares + i * Tile + j);
+                    var denominator = new Vector<float>(k) + new Vector<float>(alpha) * sum;
+                    (Vector.Load(a + at + j) * Power(denominator, s.Beta)).Store(y + at + j);
+                    if (d != null) denominator.Store(d + at + j);
+                }
+                for (; j < width; j++)
+                {
+                    float sum = 0;
+                    for (int i = first; i <= last; i++) sum += squares[i * Tile + j];
+                    float denominator = k + alpha * sum;
+                    y[at + j] = a[at + j] * MathF.Pow(denominator, (float)-s.Beta);
+                    if (d != null) d[at + j] = denominator;
+                }
+            }
+        }
+    }
+
+    private static void BackwardSlice(float* g, float* a, float* d, int channels, long positions, LrnSettings s, nint scratch)
+    {
+        float* gp = (float*)scratch, w = gp + channels * Tile;
+        int before = s.Size / 2, after = (s.Size - 1) / 2;
+        float twoAlphaBeta = (float)(2 * s.Alpha * s.Beta);
+        for (long p0 = 0; p0 < positions; p0 += Tile)
+        {
+            int width = (int)Math.Min(Tile, positions - p0);
+            // gp = g·p and w = g·a·p/d for every kernel of the tile; then d's tile is free for the gradient.
+            for (int c = 0; c < channels; c++)
+            {
+                long at = c * positions + p0;
+                int j = 0;
+                for (; j <= width - Vector<float>.Count; j += Vector<float>.Count)
+                {
+                    var denominator = Vector.Load(d + at + j);
+                    var gradientTimesPower = Vector.Load(g + at + j) * Power(denominator, s.Beta);
+                    gradientTimesPower.Store(gp + c * Tile + j);
+                    (gradientTimesPower * Vector.Load(a + at + j) / denominator).Store(w + c * Tile + j);
+                }
+                for (; j < width; j++)
+                {
+                    float denominator = d[at + j], product = g[at + j] * MathF.Pow(denominator, (float)-s.Beta);
+                    gp[c * Tile + j] = product;
+                    w[c * Tile + j] = product * a[at + j] / denominator;
+                }
+            }
+            // Kernel i is in the window of o for o − before ≤ i ≤ o + after, that is o from i − after to i + before.
+            for (int i = 0; i < channels; i++)
+            {
+                int first = Math.Max(0, i - after), last = Math.Min(channels - 1, i + before);
+                long at = i * positions + p0;
+                int j = 0;
+                for (; j <= width - Vector<float>.Count; j += Vector<float>.Count)
+                {
+                    var sum = Vector<float>.Zero;
+                    for (int o = first; o <= last; o++) sum += Vector.Load(w + o * Tile + j);
+                    (Vector.Load(gp + i * Tile + j) - new Vector<float>(twoAlphaBeta) * Vector.Load(a + at + j) * sum).Store(d + at + j);
+                }
+                for (; j < width; j++)
+                {
+                    float sum = 0;
+                    for (int o = first; o <= last; o++) sum += w[o * Tile + j];
+                    d[at + j] = gp[i * Tile + j] - twoAlphaBeta * a[at + j] * sum;
+                }
+            }
+        }
+    }
+
+    // d^−β. For the paper's β = 3/4, d^¼ / d: two square roots and a division, exact to a few ulps; otherwise exp(−β·ln d).
+    private static Vector<float> Power(Vector<float> d, double beta) =>
+        beta == 0.75 ? Vector.SquareRoot(Vector.SquareRoot(d)) / d : Vector.Exp(new Vector<float>((float)-beta) * Vector.Log(d));
+}
