@@ -48,8 +48,8 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     /// <summary>The device that takes the input and returns the output.</summary>
     public Device InputDevice => groupDevices[0];
     /// <summary>Runs every layer in its straightforward form: LRN as the formula written out
-    /// (<see cref="LocalResponseNorm.Direct"/>, autograd through every step) instead of the band product, activations
-    /// into new tensors instead of in place. The reference the faster forms are tested against, and the bench's
+    /// (<see cref="LocalResponseNorm.Direct"/>, autograd through every step) instead of the fused or band form, activations
+    /// into new tensors instead of in place, libtorch's max-pooling instead of <see cref="MaxPool"/>. The reference the faster forms are tested against, and the bench's
     /// "before" row; the same numbers within float rounding, slower.</summary>
     public bool ReferenceForms { get; set; }
 
@@ -115,7 +115,8 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
                 if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
                 x = Activate(x);
                 if (c.LocalResponseNorm && lrn != null) x = ReferenceForms ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length);
-                return c.MaxPool ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : x;
+                if (!c.MaxPool) return x;
+                return ReferenceForms ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : MaxPool.Apply(x, a.PoolKernel, a.PoolStride);
             })];
             yield return (c.Name, h);
         }

@@ -14,8 +14,8 @@ namespace AlexNet.Bench.Training;
 /// Where a training step's time goes: every operation of <see cref="AlexNetModel"/>'s pass on one device (towers as
 /// grouped convolutions), timed on its own at the step's real shapes, forward and backward (the gradients of its input
 /// and its weights), next to the whole step, in interleaved rounds. Operations the step could run another way are
-/// timed both ways: LRN as the band product and as the formula written out, fc6/fc7 with the towers' weights joined
-/// every step and tower by tower; convolutions and max-pooling in channels-last strides too.
+/// timed each way: LRN fused, as the band product and as the formula written out, fc6/fc7 with the towers' weights joined
+/// every step and tower by tower, max-pooling ours and libtorch's; convolutions and max-pooling in channels-last strides too.
 /// </summary>
 public static class StepProfile
 {
@@ -65,15 +65,17 @@ public static class StepProfile
             ops.Add(new($"{c.Name} relu", x, true, [], h => F.relu(h)));
             if (c.LocalResponseNorm && a.Lrn != null)
             {
-                ops.Add(new($"{c.Name} LRN, band product (ours)", x, true, [], h => lrn.Apply(h, towers)));
+                ops.Add(new($"{c.Name} LRN, fused (ours on the CPU)", x, true, [], h => lrn.Fused(h, towers)));
+                ops.Add(new($"{c.Name} LRN, band product (ours on other devices)", x, true, [], h => lrn.Band(h, towers), InStep: false));
                 ops.Add(new($"{c.Name} LRN, formula written out (before)", x, true, [], h => lrn.Direct(h, towers), InStep: false));
                 using (no_grad()) x = lrn.Apply(x, towers);
             }
             if (c.MaxPool)
             {
-                ops.Add(new($"{c.Name} max-pool", x, true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride)));
+                ops.Add(new($"{c.Name} max-pool (ours on the CPU)", x, true, [], h => MaxPool.Apply(h, a.PoolKernel, a.PoolStride)));
+                ops.Add(new($"{c.Name} max-pool, libtorch's (before)", x, true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
                 ops.Add(new($"{c.Name} max-pool, channels-last strides (tried)", ChannelsLast(x), true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
-                using (no_grad()) x = F.max_pool2d(x, a.PoolKernel, a.PoolStride);
+                using (no_grad()) x = MaxPool.Apply(x, a.PoolKernel, a.PoolStride);
             }
         }
         x = x.flatten(1);

@@ -1,0 +1,180 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AlexNet.Training.Model;
+
+/// <summary>
+/// Section 3.4's overlapping max-pooling (z × z windows every s pixels, no padding) on [N, C, H, W] activations. Float
+/// tensors on the CPU go through our own loops, because libtorch's CPU kernel for this layout ran a paper step's conv1
+/// pooling 8× slower than its own kernel for channels-last strides (182 against 22 ms), and converting the layout there
+/// and back cost more than it saved. Elsewhere, libtorch's max_pool2d. The same values and the same gradients: each
+/// window's gradient goes to its largest input, the first in row-major order among equals, as libtorch chooses.
+/// </summary>
+public static class MaxPool
+{
+    /// <summary>Pools <paramref name="x"/> with <paramref name="kernel"/> × <paramref name="kernel"/> windows every
+    /// <paramref name="stride"/> pixels.</summary>
+    /// <param name="x">Activations [N, C, H, W].</param>
+    /// <param name="kernel">Window side (z; 3 in the paper).</param>
+    /// <param name="stride">Step between windows (s; 2 in the paper).</param>
+    public static Tensor Apply(Tensor x, int kernel, int stride)
+    {
+        bool ours = x.dim() == 4 && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32
+            && x.numel() * sizeof(float) <= int.MaxValue && x.shape[2] >= kernel && x.shape[3] >= kernel;
+        if (!ours) return F.max_pool2d(x, kernel, stride);
+        if (x.requires_grad && is_grad_enabled()) return Function.Run(x, (kernel, stride));
+        using var indices = Function.Forward(x, kernel, stride, out var output);
+        return output;
+    }
+
+    internal sealed class Function : autograd.SingleTensorFunction<Function>
+    {
+        public override string Name => "MaxPool2dCpu";
+
+        public static Tensor Run(Tensor x, (int Kernel, int Stride) window) => apply(x, window);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var x = (Tensor)vars[0];
+            var (kernel, stride) = ((int, int))vars[1];
+            // Only the indices and the input's shape: unlike libtorch's node, this one does not keep the input alive.
+            ctx.save_data("indices", Forward(x, kernel, stride, out var output));
+            ctx.save_data("shape", x.shape);
+            return output;
+        }
+
+        public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
+        {
+            var shape = (long[])ctx.get_data("shape");
+            // Left alive: a second backward through the same graph (retain_graph) reads them again. They belong to the
+            // dispose scope that ran the forward pass.
+            var indices = (Tensor)ctx.get_data("indices");
+            using var g = grad.contiguous();
+            var result = empty(shape);
+            fixed (byte* gradient = g.bytes, at = indices.bytes, input = result.bytes)
+                Kernel.Backward((float*)gradient, (int*)at, (float*)input, shape[0] * shape[1], shape[2] * shape[3], g.shape[2] * g.shape[3]);
+            grad.Dispose();
+            return [result, null!];
+        }
+
+        /// <summary>The pooled output and, per output, the flat position of its maximum inside its H × W plane.</summary>
+        internal static unsafe Tensor Forward(Tensor x, int kernel, int stride, out Tensor output)
+        {
+            using var input = x.contiguous();
+            long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+            long outH = (h - kernel) / stride + 1, outW = (w - kernel) / stride + 1;
+            output = empty(n, c, outH, outW);
+            var indices = empty([n, c, outH, outW], ScalarType.Int32);
+            fixed (byte* from = input.bytes, to = output.bytes, at = indices.bytes)
+                Kernel.Forward((float*)from, (float*)to, (int*)at, n * c, (int)h, (int)w, (int)outH, (int)outW, kernel, stride);
+            return indices;
+        }
+    }
+
+    private static unsafe class Kernel
+    {
+        public static void Forward(float* x, float* y, int* indices, long planes, int h, int w, int outH, int outW, int kernel, int stride)
+        {
+            nuint bytes = (nuint)((2L * h * w + 2L * w) * sizeof(float));
+            var (x_, y_, i_) = ((nint)x, (nint)y, (nint)indices);
+            Parallel.For(0L, planes, Options(),
+                () => (nint)NativeMemory.AlignedAlloc(bytes, 64),
+                (plane, _, scratch) =>
+                {
+                    ForwardPlane((float*)x_ + plane * h * w, (float*)y_ + plane * outH * outW, (int*)i_ + plane * outH * outW,
+                        h, w, outH, outW, kernel, stride, (float*)scratch);
+                    return scratch;
+                },
+                scratch => NativeMemory.AlignedFree((void*)scratch));
+        }
+
+        // Two passes of vectors along the rows, at every column (stride 1), and then every s-th result is kept: first
+        // each row's maximum over the k columns from c, then each window's over its k rows. Later positions are taken
+        // only when greater (or NaN), rows in order, so among equals the first in row-major order wins, as in libtorch.
+        private static void ForwardPlane(float* x, float* y, int* indices, int h, int w, int outH, int outW, int kernel, int stride, float* scratch)
+        {
+            int lanes = Vector<float>.Count, starts = w - kernel + 1;   // window starts along a row
+            float* rowMax = scratch, windowMax = rowMax + h * w;
+            int* rowAt = (int*)(windowMax + w), windowAt = rowAt + h * w;
+            Span<int> laneOffsets = stackalloc int[lanes];
+            for (int l = 0; l < lanes; l++) laneOffsets[l] = l;
+            var offsets = new Vector<int>(laneOffsets);
+            for (int r = 0; r < (outH - 1) * stride + kernel; r++)
+            {
+                float* row = x + r * w;
+                int c = 0;
+                for (; c <= starts - lanes; c += lanes)
+                {
+                    var best = Vector.Load(row + c);
+                    var at = new Vector<int>(r * w + c) + offsets;
+                    for (int dc = 1; dc < kernel; dc++)
+                    {
+                        var v = Vector.Load(row + c + dc);
+                        var take = Vector.GreaterThan(v, best) | ~Vector.Equals(v, v);
+                        best = Vector.ConditionalSelect(take, v, best);
+                        at = Vector.ConditionalSelect(take, new Vector<int>(r * w + c + dc) + offsets, at);
+                    }
+                    best.Store(rowMax + r * w + c);
+                    at.Store(rowAt + r * w + c);
+                }
+                for (; c < starts; c++)
+                {
+                    float best = row[c];
+                    int at = r * w + c;
+                    for (int dc = 1; dc < kernel; dc++)
+                        if (row[c + dc] > best || float.IsNaN(row[c + dc])) (best, at) = (row[c + dc], r * w + c + dc);
+                    (rowMax[r * w + c], rowAt[r * w + c]) = (best, at);
+                }
+            }
+            for (int i = 0; i < outH; i++)
+            {
+                int top = i * stride, c = 0;
+                for (; c <= starts - lanes; c += lanes)
+                {
+                    var best = Vector.Load(rowMax + top * w + c);
+                    var at = Vector.Load(rowAt + top * w + c);
+                    for (int r = top + 1; r < top + kernel; r++)
+                    {
+                        var v = Vector.Load(rowMax + r * w + c);
+                        var take = Vector.GreaterThan(v, best) | ~Vector.Equals(v, v);
+                        best = Vector.ConditionalSelect(take, v, best);
+                        at = Vector.ConditionalSelect(take, Vector.Load(rowAt + r * w + c), at);
+                    }
+                    best.Store(windowMax + c);
+                    at.Store(windowAt + c);
+                }
+                for (; c < starts; c++)
+                {
+                    float best = rowMax[top * w + c];
+                    int at = rowAt[top * w + c];
+                    for (int r = top + 1; r < top + kernel; r++)
+                        if (rowMax[r * w + c] > best || float.IsNaN(rowMax[r * w + c])) (best, at) = (rowMax[r * w + c], rowAt[r * w + c]);
+                    (windowMax[c], windowAt[c]) = (best, at);
+                }
+                for (int j = 0; j < outW; j++)
+                {
+                    y[i * outW + j] = windowMax[j * stride];
+                    indices[i * outW + j] = windowAt[j * stride];
+                }
+            }
+        }
+
+        public static void Backward(float* gradOutput, int* indices, float* gradInput, long planes, long inputSize, long outputSize)
+        {
+            var (g_, i_, r_) = ((nint)gradOutput, (nint)indices, (nint)gradInput);
+            Parallel.For(0L, planes, Options(), plane =>
+            {
+                float* g = (float*)g_ + plane * outputSize, result = (float*)r_ + plane * inputSize;
+                int* at = (int*)i_ + plane * outputSize;
+                new Span<float>(result, (int)inputSize).Clear();
+                for (long o = 0; o < outputSize; o++) result[at[o]] += g[o];
+            });
+        }
+
+        // As many threads as libtorch's own operations use.
+        private static ParallelOptions Options() => new() { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+    }
+}

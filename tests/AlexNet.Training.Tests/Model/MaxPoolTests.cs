@@ -1,0 +1,98 @@
+using AlexNet.Training.Model;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AlexNet.Training.Tests.Model;
+
+[TestClass]
+public sealed class MaxPoolTests
+{
+    // The pooled layers' inputs of both presets (batch 2), and widths that are not a multiple of the vector lanes.
+    public static IEnumerable<object[]> Shapes =>
+    [
+        ["small conv1", new long[] { 2, 64, 28, 28 }, 3, 2],
+        ["small conv2", new long[] { 2, 128, 13, 13 }, 3, 2],
+        ["paper conv1", new long[] { 2, 96, 55, 55 }, 3, 2],
+        ["paper conv2", new long[] { 2, 256, 27, 27 }, 3, 2],
+        ["paper conv5", new long[] { 2, 256, 13, 13 }, 3, 2],
+        ["non-overlapping 2 × 2", new long[] { 2, 3, 9, 17 }, 2, 2],
+        ["stride 1", new long[] { 1, 2, 7, 11 }, 3, 1],
+    ];
+
+    // ReLU outputs, so many windows hold several equal zeros: the gradient must go where libtorch sends it.
+    [TestMethod]
+    [DynamicData(nameof(Shapes))]
+    public void OutputAndGradientAreLibtorchsExactly(string layer, long[] shape, int kernel, int stride)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var x = randn(shape).relu().requires_grad_();
+        var upstream = randn(F.max_pool2d(x.detach(), kernel, stride).shape);
+        var (expected, expectedGrad) = OutputAndGradient(x, upstream, h => F.max_pool2d(h, kernel, stride));
+        var (ours, oursGrad) = OutputAndGradient(x, upstream, h => MaxPool.Apply(h, kernel, stride));
+        Tensor inference;
+        using (no_grad()) inference = MaxPool.Apply(x, kernel, stride);
+
+        CollectionAssert.AreEqual(expected.shape, ours.shape, layer);
+        Assert.IsTrue(Same(ours, expected), $"{layer}: output");
+        Assert.IsTrue(Same(inference, expected), $"{layer}: output without gradients");
+        Assert.IsTrue(Same(oursGrad, expectedGrad), $"{layer}: gradient, max |diff| {(oursGrad - expectedGrad).abs().max().item<float>()}");
+    }
+
+    [TestMethod]
+    public void AWindowOfEqualValuesSendsItsGradientToItsFirstPositionInRowMajorOrder()
+    {
+        using var scope = NewDisposeScope();
+        // Column 1 holds the maximum 5 in rows 0 and 2, column 0 in row 1: row-major order puts (0, 1) first.
+        var x = tensor(new float[] { 0, 5, 1, 5, 0, 0, 0, 5, 2 }, [1, 1, 3, 3]).requires_grad_();
+        var y = MaxPool.Apply(x, 3, 2);
+        var gradient = autograd.grad([y], [x], [ones_like(y)])[0];
+        Assert.AreEqual(5f, y.item<float>());
+        CollectionAssert.AreEqual(new float[] { 0, 1, 0, 0, 0, 0, 0, 0, 0 }, gradient.data<float>().ToArray());
+    }
+
+    [TestMethod]
+    public void ChannelsLastInputAndASecondBackwardGiveTheSameGradient()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        var x = randn(2, 7, 9, 5).permute(0, 3, 1, 2).detach().requires_grad_();   // [2, 5, 7, 9], channels last in memory
+        var upstream = randn(2, 5, 3, 4);
+        var (expected, expectedGrad) = OutputAndGradient(x, upstream, h => F.max_pool2d(h, 3, 2));
+        var y = MaxPool.Apply(x, 3, 2);
+        var first = autograd.grad([y], [x], [upstream], retain_graph: true)[0];
+        var second = autograd.grad([y], [x], [upstream])[0];
+        Assert.IsTrue(Same(y, expected), "output");
+        Assert.IsTrue(Same(first, expectedGrad), "gradient");
+        Assert.IsTrue(Same(second, expectedGrad), "gradient of a second backward through the same graph");
+    }
+
+    [TestMethod]
+    public void NaNIsTheMaximumOfAnyWindowThatHoldsIt()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new float[] { 1, 2, 3, 4, float.NaN, 6, 7, 8, 9, 10, 11, 12 }, [1, 1, 3, 4]);
+        var expected = F.max_pool2d(x, 2, 2).data<float>().ToArray();
+        var ours = MaxPool.Apply(x, 2, 2).data<float>().ToArray();
+        Assert.IsTrue(float.IsNaN(ours[0]), $"window with NaN gave {ours[0]}");
+        CollectionAssert.AreEqual(expected, ours);
+    }
+
+    [TestMethod]
+    public void DoublesGoToLibtorchsMaxPool()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var x = randn([2, 3, 8, 8], ScalarType.Float64);
+        Assert.IsTrue(Same(MaxPool.Apply(x, 3, 2), F.max_pool2d(x, 3, 2)));
+    }
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private static (Tensor Output, Tensor Gradient) OutputAndGradient(Tensor x, Tensor upstream, Func<Tensor, Tensor> pool)
+    {
+        var output = pool(x);
+        var gradient = autograd.grad([output], [x], [upstream])[0];
+        return (output.detach(), gradient);
+    }
+}
