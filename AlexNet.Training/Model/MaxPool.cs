@@ -30,6 +30,8 @@ public static class MaxPool
         return output;
     }
 
+    private sealed record Indices(Tensor Tensor);
+
     internal sealed class Function : autograd.SingleTensorFunction<Function>
     {
         public override string Name => "MaxPool2dCpu";
@@ -40,8 +42,9 @@ public static class MaxPool
         {
             var x = (Tensor)vars[0];
             var (kernel, stride) = ((int, int))vars[1];
-            // Only the indices and the input's shape: unlike libtorch's node, this one does not keep the input alive.
-            ctx.save_data("indices", Forward(x, kernel, stride, out var output));
+            // Only the indices and the input's shape: unlike libtorch's node, this one does not keep the input alive. In a
+            // holder of our own: TorchSharp warns on every tensor saved as data rather than through save_for_backward.
+            ctx.save_data("indices", new Indices(Forward(x, kernel, stride, out var output)));
             ctx.save_data("shape", x.shape);
             return output;
         }
@@ -51,7 +54,7 @@ public static class MaxPool
             var shape = (long[])ctx.get_data("shape");
             // Left alive: a second backward through the same graph (retain_graph) reads them again. They belong to the
             // dispose scope that ran the forward pass.
-            var indices = (Tensor)ctx.get_data("indices");
+            var indices = ((Indices)ctx.get_data("indices")).Tensor;
             using var g = grad.contiguous();
             var result = empty(shape);
             fixed (byte* gradient = g.bytes, at = indices.bytes, input = result.bytes)
