@@ -43,12 +43,21 @@ public sealed class MaxPoolTests
     public void AWindowOfEqualValuesSendsItsGradientToItsFirstPositionInRowMajorOrder()
     {
         using var scope = NewDisposeScope();
-        // Column 1 holds the maximum 5 in rows 0 and 2, column 0 in row 1: row-major order puts (0, 1) first.
-        var x = tensor(new float[] { 0, 5, 1, 5, 0, 0, 0, 5, 2 }, [1, 1, 3, 3]).requires_grad_();
+        // The first window (columns 0–2 of a 3 × 12 plane): column 1 holds the maximum 5 in rows 0 and 2, column 0 in
+        // row 1, and row-major order puts (0, 1) first. Only that window's output sends a gradient.
+        var x = zeros(1, 1, 3, 12);
+        x[0, 0, 0, 1] = tensor(5f);
+        x[0, 0, 1, 0] = tensor(5f);
+        x[0, 0, 2, 1] = tensor(5f);
+        x.requires_grad_();
         var y = MaxPool.Apply(x, 3, 2);
-        var gradient = autograd.grad([y], [x], [ones_like(y)])[0];
-        Assert.AreEqual(5f, y.item<float>());
-        CollectionAssert.AreEqual(new float[] { 0, 1, 0, 0, 0, 0, 0, 0, 0 }, gradient.data<float>().ToArray());
+        var upstream = zeros_like(y);
+        upstream[0, 0, 0, 0] = tensor(1f);
+        var gradient = autograd.grad([y], [x], [upstream])[0];
+        Assert.AreEqual(5f, y[0, 0, 0, 0].item<float>());
+        var expected = new float[3 * 12];
+        expected[1] = 1;
+        CollectionAssert.AreEqual(expected, gradient.reshape(-1).data<float>().ToArray());
     }
 
     [TestMethod]
@@ -56,8 +65,8 @@ public sealed class MaxPoolTests
     {
         using var scope = NewDisposeScope();
         manual_seed(9);
-        var x = randn(2, 7, 9, 5).permute(0, 3, 1, 2).detach().requires_grad_();   // [2, 5, 7, 9], channels last in memory
-        var upstream = randn(2, 5, 3, 4);
+        var x = randn(2, 7, 12, 5).permute(0, 3, 1, 2).detach().requires_grad_();   // [2, 5, 7, 12], channels last in memory
+        var upstream = randn(2, 5, 3, 5);
         var (expected, expectedGrad) = OutputAndGradient(x, upstream, h => F.max_pool2d(h, 3, 2));
         var y = MaxPool.Apply(x, 3, 2);
         var first = autograd.grad([y], [x], [upstream], retain_graph: true)[0];
@@ -71,10 +80,12 @@ public sealed class MaxPoolTests
     public void NaNIsTheMaximumOfAnyWindowThatHoldsIt()
     {
         using var scope = NewDisposeScope();
-        var x = tensor(new float[] { 1, 2, 3, 4, float.NaN, 6, 7, 8, 9, 10, 11, 12 }, [1, 1, 3, 4]);
+        var x = arange(0f, 24f).reshape(1, 1, 2, 12);
+        x[0, 0, 1, 1] = tensor(float.NaN);
         var expected = F.max_pool2d(x, 2, 2).data<float>().ToArray();
         var ours = MaxPool.Apply(x, 2, 2).data<float>().ToArray();
         Assert.IsTrue(float.IsNaN(ours[0]), $"window with NaN gave {ours[0]}");
+        Assert.AreEqual(15f, ours[1]);
         CollectionAssert.AreEqual(expected, ours);
     }
 
