@@ -35,7 +35,7 @@ public sealed class TrainingSteps : BenchCase
     /// <param name="workers">Loader threads (the trainer's default is 2).</param>
     /// <param name="withoutLrn">The same step with LRN removed, to show LRN's share of a step.</param>
     /// <param name="referenceForms">The same step with every layer in its straightforward form (<see cref="AlexNetModel.ReferenceForms"/>:
-    /// LRN written out, activations into new tensors), as before issue 25.</param>
+    /// LRN written out, libtorch's max-pooling, activations into new tensors), as before issue 25.</param>
     /// <param name="modelPerRun">Build the model, optimizer and loader at the start of each <see cref="Measure"/> (plus
     /// one untimed step) and release them at its end, so that one model is alive at a time, as in the trainer. The
     /// speed bench holds three training cases; with all three paper models alive the same step ran ~10 % slower
@@ -99,7 +99,7 @@ public sealed class TrainingSteps : BenchCase
     public override string Description => _withoutLrn
         ? "ours without LRN (the same step; the difference is LRN's share)"
         : _reference
-            ? "before: the same step with the straightforward forms (LRN written out, activations into new tensors)"
+            ? "before: the same step with the straightforward forms (LRN written out, libtorch's max-pooling, activations into new tensors)"
             : "ours: TorchSharp trainer step (BatchLoader + forward/backward + PaperSgd), batch 128";
 
     /// <inheritdoc/>

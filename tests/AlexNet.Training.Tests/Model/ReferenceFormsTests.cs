@@ -6,8 +6,8 @@ using F = TorchSharp.torch.nn.functional;
 namespace AlexNet.Training.Tests.Model;
 
 /// <summary>
-/// The whole network in its fast forms (LRN as a band product, activations in place) against
-/// <see cref="AlexNetModel.ReferenceForms"/> (LRN written out, new tensors): the same logits and the same gradient in
+/// The whole network in its fast forms (LRN fused, our max-pooling, activations in place) against
+/// <see cref="AlexNetModel.ReferenceForms"/> (LRN written out, libtorch's max-pooling, new tensors): the same logits and the same gradient in
 /// every parameter, for both presets and torchvision's, with gradients on and off.
 /// </summary>
 [TestClass]
