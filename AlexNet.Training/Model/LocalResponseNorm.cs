@@ -127,27 +127,52 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         public Tensor? Denominator;
     }
 
-    /// <summary>
-    /// out = a·d^−β with d = k + B·a² per tower (B holding α). Backward, with g the incoming gradient and p = d^−β:
-    /// ∂L/∂a = g·p − 2β·a·Bᵀ(g·a·p / d). Both matrix products see all N × towers [C, H·W] slices at once.
-    /// </summary>
-    internal sealed class BandFunction : autograd.SingleTensorFunction<BandFunction>
+    /// <summary>What the two autograd nodes share: the input saved for the backward, and what their forward keeps
+    /// (<see cref="Saved"/>) handed to the backward once, made again when a second backward finds it taken.</summary>
+    internal abstract class Node<T> : autograd.SingleTensorFunction<T> where T : Node<T>, new()
     {
-        public override string Name => "LocalResponseNormBand";
-
         public static Tensor Run(Tensor a, BandArguments arguments) => apply(a, arguments);
+
+        /// <summary>The forward pass, filling <paramref name="keep"/> for the backward.</summary>
+        protected abstract Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var a = (Tensor)vars[0];
             var (towers, s) = (BandArguments)vars[1];
             var saved = new Saved();
-            var output = Forward(a, towers, s, saved);
+            var output = Compute(a, towers, s, saved);
             ctx.save_for_backward([a]);
             ctx.save_data("saved", saved);
             ctx.save_data("arguments", vars[1]);
             return output;
         }
+
+        /// <summary>The input (to dispose), the arguments, and what forward kept, now the caller's alone.</summary>
+        protected (Tensor A, int Towers, LrnSettings Settings, Saved Kept) Restore(autograd.AutogradContext ctx)
+        {
+            var saved = (Saved)ctx.get_data("saved");
+            var (towers, s) = (BandArguments)ctx.get_data("arguments");
+            var a = ctx.get_saved_variables()[0];
+            // A second backward through the same graph (retain_graph) finds what the first took: recompute it. (An
+            // exception here would cross native frames and end the process.)
+            if (saved.Denominator is null)
+                using (no_grad()) Compute(a, towers, s, saved).Dispose();
+            var kept = new Saved { Power = saved.Power, Denominator = saved.Denominator };
+            saved.Power = saved.Denominator = null;
+            return (a, towers, s, kept);
+        }
+    }
+
+    /// <summary>
+    /// out = a·d^−β with d = k + B·a² per tower (B holding α). Backward, with g the incoming gradient and p = d^−β:
+    /// ∂L/∂a = g·p − 2β·a·Bᵀ(g·a·p / d). Both matrix products see all N × towers [C, H·W] slices at once.
+    /// </summary>
+    internal sealed class BandFunction : Node<BandFunction>
+    {
+        public override string Name => "LocalResponseNormBand";
+
+        protected override Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep) => Forward(a, towers, s, keep);
 
         /// <summary>The forward pass; <paramref name="keep"/> receives p (shaped as <paramref name="a"/>) and d (as
         /// [N × towers, C, H·W]) for the backward (null: inference, where p's buffer becomes the output).</summary>
@@ -183,23 +208,16 @@ public sealed class LocalResponseNorm(LrnSettings settings)
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
         {
-            var saved = (Saved)ctx.get_data("saved");
-            var (towers, s) = (BandArguments)ctx.get_data("arguments");
-            var inputs = ctx.get_saved_variables();
-            using var a = inputs[0];
+            var (savedInput, towers, s, kept) = Restore(ctx);
+            using var a = savedInput;
             var shape = a.shape;
-            // A second backward through the same graph (retain_graph) finds p and d freed by the first: recompute
-            // them. (An exception here would cross native frames and end the process.)
-            if (saved.Power is null)
-                using (no_grad()) Forward(a, towers, s, saved).Dispose();
             // p and d are this node's own (nothing else holds them) and dead after this call, so the gradient is
             // built in their buffers: one fresh allocation (Bᵀ·w) instead of three, each of which costs the kernel a
             // page fault per 4 KiB on first touch.
             // The gradient is returned in a tensor made in forward (on the training thread, inside its dispose scope):
             // on CUDA this runs on an engine thread with no scope, where a new one would live until the GC.
-            var result = saved.Power!;
-            var w = saved.Denominator!;
-            saved.Power = saved.Denominator = null;
+            var result = kept.Power!;
+            var w = kept.Denominator!;
             using var contiguous = a.contiguous();
             using var x = contiguous.view(w.shape);
             using var r = result.view(w.shape);
@@ -224,23 +242,11 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     /// <see cref="LrnCpuKernel"/> as an autograd node: forward keeps d (as <see cref="Saved.Denominator"/>), backward
     /// writes the gradient over it, so the node allocates the output and d and nothing else.
     /// </summary>
-    internal sealed class FusedFunction : autograd.SingleTensorFunction<FusedFunction>
+    internal sealed class FusedFunction : Node<FusedFunction>
     {
         public override string Name => "LocalResponseNormFused";
 
-        public static Tensor Run(Tensor a, BandArguments arguments) => apply(a, arguments);
-
-        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
-        {
-            var a = (Tensor)vars[0];
-            var (towers, s) = (BandArguments)vars[1];
-            var saved = new Saved();
-            var output = Forward(a, towers, s, saved);
-            ctx.save_for_backward([a]);
-            ctx.save_data("saved", saved);
-            ctx.save_data("arguments", vars[1]);
-            return output;
-        }
+        protected override Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep) => Forward(a, towers, s, keep);
 
         internal static unsafe Tensor Forward(Tensor a, int towers, LrnSettings s, Saved? keep)
         {
@@ -257,16 +263,10 @@ public sealed class LocalResponseNorm(LrnSettings settings)
 
         public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
         {
-            var saved = (Saved)ctx.get_data("saved");
-            var (towers, s) = (BandArguments)ctx.get_data("arguments");
-            var inputs = ctx.get_saved_variables();
-            using var a = inputs[0];
+            var (savedInput, towers, s, kept) = Restore(ctx);
+            using var a = savedInput;
             var shape = a.shape;
-            // A second backward through the same graph (retain_graph) finds d taken by the first: recompute it.
-            if (saved.Denominator is null)
-                using (no_grad()) Forward(a, towers, s, saved).Dispose();
-            var result = saved.Denominator!;
-            saved.Denominator = null;
+            var result = kept.Denominator!;
             using var x = a.contiguous();
             using var g = grad.contiguous();
             fixed (byte* gradient = g.bytes, input = x.bytes, denominator = result.bytes)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AlexNet.Onnx.Model;
 
@@ -70,17 +71,13 @@ internal static unsafe class LrnCpuKernel
                 int j = 0;
                 for (; j <= width - Vector<float>.Count; j += Vector<float>.Count)
                 {
-                    var sum = Vector<float>.Zero;
-                    for (int i = first; i <= last; i++) sum += Vector.Load(squares + i * Tile + j);
-                    var denominator = new Vector<float>(k) + new Vector<float>(alpha) * sum;
+                    var denominator = new Vector<float>(k) + new Vector<float>(alpha) * WindowSum(squares, first, last, j);
                     (Vector.Load(a + at + j) * Power(denominator, s.Beta)).Store(y + at + j);
                     if (d != null) denominator.Store(d + at + j);
                 }
                 for (; j < width; j++)
                 {
-                    float sum = 0;
-                    for (int i = first; i <= last; i++) sum += squares[i * Tile + j];
-                    float denominator = k + alpha * sum;
+                    float denominator = k + alpha * WindowSumAt(squares, first, last, j);
                     y[at + j] = a[at + j] * MathF.Pow(denominator, (float)-s.Beta);
                     if (d != null) d[at + j] = denominator;
                 }
@@ -123,18 +120,32 @@ internal static unsafe class LrnCpuKernel
                 int j = 0;
                 for (; j <= width - Vector<float>.Count; j += Vector<float>.Count)
                 {
-                    var sum = Vector<float>.Zero;
-                    for (int o = first; o <= last; o++) sum += Vector.Load(w + o * Tile + j);
+                    var sum = WindowSum(w, first, last, j);
                     (Vector.Load(gp + i * Tile + j) - new Vector<float>(twoAlphaBeta) * Vector.Load(a + at + j) * sum).Store(d + at + j);
                 }
                 for (; j < width; j++)
                 {
-                    float sum = 0;
-                    for (int o = first; o <= last; o++) sum += w[o * Tile + j];
-                    d[at + j] = gp[i * Tile + j] - twoAlphaBeta * a[at + j] * sum;
+                    d[at + j] = gp[i * Tile + j] - twoAlphaBeta * a[at + j] * WindowSumAt(w, first, last, j);
                 }
             }
         }
+    }
+
+    // Σ over kernels first … last of a [C, Tile] scratch plane, at positions j … j + lanes − 1, or at j alone.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> WindowSum(float* planes, int first, int last, int j)
+    {
+        var sum = Vector<float>.Zero;
+        for (int i = first; i <= last; i++) sum += Vector.Load(planes + i * Tile + j);
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float WindowSumAt(float* planes, int first, int last, int j)
+    {
+        float sum = 0;
+        for (int i = first; i <= last; i++) sum += planes[i * Tile + j];
+        return sum;
     }
 
     // d^−β. For the paper's β = 3/4, d^¼ / d: two square roots and a division, exact to a few ulps; otherwise exp(−β·ln d).
