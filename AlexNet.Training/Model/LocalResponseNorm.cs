@@ -32,8 +32,8 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     private readonly Scalar alpha = settings.Alpha.ToScalar(), k = settings.K.ToScalar(), beta = settings.Beta.ToScalar(), one = 1.0.ToScalar();
 
     /// <summary>
-    /// Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own: float
-    /// tensors on the CPU through <see cref="Fused"/>, everything else through <see cref="Band"/>.
+    /// Normalises activations [N, towers × C, H, W] (tower 0's kernels first), each tower's kernels on their own: float32
+    /// tensors of up to 2 GB on the CPU through <see cref="Fused"/>, everything else through <see cref="Band"/>.
     /// </summary>
     /// <param name="a">The activations.</param>
     /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
@@ -53,7 +53,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     public Tensor Band(Tensor a, int towers = 1)
     {
         Check(a, towers);
-        if (a.requires_grad && is_grad_enabled()) return BandFunction.Run(a, new BandArguments(towers, Settings));
+        if (a.requires_grad && is_grad_enabled()) return BandFunction.Run(a, new NodeArguments(towers, Settings));
         using var scope = NewDisposeScope();
         return BandFunction.Forward(a, towers, Settings, keep: null).MoveToOuterDisposeScope();
     }
@@ -69,7 +69,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         Check(a, towers);
         if (!FusedRuns(a))
             throw new ArgumentException($"The fused LRN runs float32 tensors of up to 2 GB on the CPU, got {a.dtype} [{string.Join(", ", a.shape)}] on {a.device}; use Band.", nameof(a));
-        if (a.requires_grad && is_grad_enabled()) return FusedFunction.Run(a, new BandArguments(towers, Settings));
+        if (a.requires_grad && is_grad_enabled()) return FusedFunction.Run(a, new NodeArguments(towers, Settings));
         return FusedFunction.Forward(a, towers, Settings, keep: null);
     }
 
@@ -116,7 +116,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         return band.to(dtype, device);
     }
 
-    internal sealed record BandArguments(int Towers, LrnSettings Settings);
+    internal sealed record NodeArguments(int Towers, LrnSettings Settings);
 
     // What the backward needs besides the input: p = d^−β and d = k + B·a². Held here rather than through
     // save_for_backward so the backward can free them as soon as it has used them (TorchSharp's custom nodes keep
@@ -131,7 +131,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     /// (<see cref="Saved"/>) handed to the backward once, made again when a second backward finds it taken.</summary>
     internal abstract class Node<T> : autograd.SingleTensorFunction<T> where T : Node<T>, new()
     {
-        public static Tensor Run(Tensor a, BandArguments arguments) => apply(a, arguments);
+        public static Tensor Run(Tensor a, NodeArguments arguments) => apply(a, arguments);
 
         /// <summary>The forward pass, filling <paramref name="keep"/> for the backward.</summary>
         protected abstract Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep);
@@ -139,7 +139,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var a = (Tensor)vars[0];
-            var (towers, s) = (BandArguments)vars[1];
+            var (towers, s) = (NodeArguments)vars[1];
             var saved = new Saved();
             var output = Compute(a, towers, s, saved);
             ctx.save_for_backward([a]);
@@ -152,7 +152,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         protected (Tensor A, int Towers, LrnSettings Settings, Saved Kept) Restore(autograd.AutogradContext ctx)
         {
             var saved = (Saved)ctx.get_data("saved");
-            var (towers, s) = (BandArguments)ctx.get_data("arguments");
+            var (towers, s) = (NodeArguments)ctx.get_data("arguments");
             var a = ctx.get_saved_variables()[0];
             // A second backward through the same graph (retain_graph) finds what the first took: recompute it. (An
             // exception here would cross native frames and end the process.)
@@ -256,7 +256,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             var d = keep is null ? null : empty_like(x);
             fixed (byte* input = x.bytes, result = output.bytes, denominator = d is null ? default : d.bytes)
                 LrnCpuKernel.Forward((float*)input, (float*)result, (float*)denominator,
-                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s, get_num_threads());
+                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s);
             if (keep is not null) keep.Denominator = d;
             return output;
         }
@@ -271,7 +271,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
             using var g = grad.contiguous();
             fixed (byte* gradient = g.bytes, input = x.bytes, denominator = result.bytes)
                 LrnCpuKernel.Backward((float*)gradient, (float*)input, (float*)denominator,
-                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s, get_num_threads());
+                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s);
             grad.Dispose();
             return [result, null!];
         }

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using AlexNet.Onnx.Model;
 
 namespace AlexNet.Training.Model;
@@ -19,10 +18,10 @@ internal static unsafe class LrnCpuKernel
 
     /// <summary>y = a·d^−β with d = k + α·Σ_window a², per slice; <paramref name="d"/> (may be null) receives d for the
     /// backward.</summary>
-    public static void Forward(float* a, float* y, float* d, long slices, int channels, long positions, LrnSettings s, int threads)
+    public static void Forward(float* a, float* y, float* d, long slices, int channels, long positions, LrnSettings s)
     {
         var (a_, y_, d_) = ((nint)a, (nint)y, (nint)d);
-        ForEachSlice(slices, channels, threads, (slice, scratch) =>
+        CpuSlices.For(slices, ScratchBytes(channels), (slice, scratch) =>
         {
             long offset = slice * channels * positions;
             ForwardSlice((float*)a_ + offset, (float*)y_ + offset, d_ == 0 ? null : (float*)d_ + offset, channels, positions, s, scratch);
@@ -31,25 +30,18 @@ internal static unsafe class LrnCpuKernel
 
     /// <summary>∂L/∂a = g·p − 2αβ·a·Σ_{o whose window holds a} g_o·a_o·p_o/d_o, p = d^−β, written over
     /// <paramref name="d"/> (each tile of d is read in full before its gradient is written).</summary>
-    public static void Backward(float* g, float* a, float* d, long slices, int channels, long positions, LrnSettings s, int threads)
+    public static void Backward(float* g, float* a, float* d, long slices, int channels, long positions, LrnSettings s)
     {
         var (g_, a_, d_) = ((nint)g, (nint)a, (nint)d);
-        ForEachSlice(slices, channels, threads, (slice, scratch) =>
+        CpuSlices.For(slices, ScratchBytes(channels), (slice, scratch) =>
         {
             long offset = slice * channels * positions;
             BackwardSlice((float*)g_ + offset, (float*)a_ + offset, (float*)d_ + offset, channels, positions, s, scratch);
         });
     }
 
-    // Slices split over the threads libtorch itself uses, each thread with scratch for two [C, Tile] planes.
-    private static void ForEachSlice(long slices, int channels, int threads, Action<long, nint> body)
-    {
-        nuint bytes = (nuint)(2 * channels * Tile * sizeof(float));
-        Parallel.For(0L, slices, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            () => (nint)NativeMemory.AlignedAlloc(bytes, 64),
-            (slice, _, scratch) => { body(slice, scratch); return scratch; },
-            scratch => NativeMemory.AlignedFree((void*)scratch));
-    }
+    // Two [C, Tile] planes a thread: the squares in forward, g·p and g·a·p/d in backward.
+    private static long ScratchBytes(int channels) => 2L * channels * Tile * sizeof(float);
 
     private static void ForwardSlice(float* a, float* y, float* d, int channels, long positions, LrnSettings s, nint scratch)
     {

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -83,17 +82,11 @@ public static class MaxPool
     {
         public static void Forward(float* x, float* y, int* indices, long planes, int h, int w, int outH, int outW, int kernel, int stride)
         {
-            nuint bytes = (nuint)((2L * h * w + 2L * w) * sizeof(float));
             var (x_, y_, i_) = ((nint)x, (nint)y, (nint)indices);
-            Parallel.For(0L, planes, Options(),
-                () => (nint)NativeMemory.AlignedAlloc(bytes, 64),
-                (plane, _, scratch) =>
-                {
-                    ForwardPlane((float*)x_ + plane * h * w, (float*)y_ + plane * outH * outW, (int*)i_ + plane * outH * outW,
-                        h, w, outH, outW, kernel, stride, (float*)scratch);
-                    return scratch;
-                },
-                scratch => NativeMemory.AlignedFree((void*)scratch));
+            // Each row's maxima and their positions (h × w each), and one output row's (w each).
+            CpuSlices.For(planes, (2L * h * w + 2L * w) * sizeof(float), (plane, scratch) =>
+                ForwardPlane((float*)x_ + plane * h * w, (float*)y_ + plane * outH * outW, (int*)i_ + plane * outH * outW,
+                    h, w, outH, outW, kernel, stride, (float*)scratch));
         }
 
         // Two passes of vectors along the rows, at every column (stride 1), and then every s-th result is kept: first
@@ -118,7 +111,7 @@ public static class MaxPool
                     for (int dc = 1; dc < kernel; dc++)
                     {
                         var v = Vector.Load(row + c + dc);
-                        var take = Vector.GreaterThan(v, best) | ~Vector.Equals(v, v);
+                        var take = Beats(v, best);
                         best = Vector.ConditionalSelect(take, v, best);
                         at = Vector.ConditionalSelect(take, new Vector<int>(r * w + c + dc) + offsets, at);
                     }
@@ -130,7 +123,7 @@ public static class MaxPool
                     float best = row[c];
                     int at = r * w + c;
                     for (int dc = 1; dc < kernel; dc++)
-                        if (row[c + dc] > best || float.IsNaN(row[c + dc])) (best, at) = (row[c + dc], r * w + c + dc);
+                        if (Beats(row[c + dc], best)) (best, at) = (row[c + dc], r * w + c + dc);
                     (rowMax[r * w + c], rowAt[r * w + c]) = (best, at);
                 }
             }
@@ -144,7 +137,7 @@ public static class MaxPool
                     for (int r = top + 1; r < top + kernel; r++)
                     {
                         var v = Vector.Load(rowMax + r * w + c);
-                        var take = Vector.GreaterThan(v, best) | ~Vector.Equals(v, v);
+                        var take = Beats(v, best);
                         best = Vector.ConditionalSelect(take, v, best);
                         at = Vector.ConditionalSelect(take, Vector.Load(rowAt + r * w + c), at);
                     }
@@ -156,7 +149,7 @@ public static class MaxPool
                     float best = rowMax[top * w + c];
                     int at = rowAt[top * w + c];
                     for (int r = top + 1; r < top + kernel; r++)
-                        if (rowMax[r * w + c] > best || float.IsNaN(rowMax[r * w + c])) (best, at) = (rowMax[r * w + c], rowAt[r * w + c]);
+                        if (Beats(rowMax[r * w + c], best)) (best, at) = (rowMax[r * w + c], rowAt[r * w + c]);
                     (windowMax[c], windowAt[c]) = (best, at);
                 }
                 for (int j = 0; j < outW; j++)
@@ -170,7 +163,7 @@ public static class MaxPool
         public static void Backward(float* gradOutput, int* indices, float* gradInput, long planes, long inputSize, long outputSize)
         {
             var (g_, i_, r_) = ((nint)gradOutput, (nint)indices, (nint)gradInput);
-            Parallel.For(0L, planes, Options(), plane =>
+            CpuSlices.For(planes, 0, (plane, _) =>
             {
                 float* g = (float*)g_ + plane * outputSize, result = (float*)r_ + plane * inputSize;
                 int* at = (int*)i_ + plane * outputSize;
@@ -179,7 +172,9 @@ public static class MaxPool
             });
         }
 
-        // As many threads as libtorch's own operations use.
-        private static ParallelOptions Options() => new() { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+        // libtorch's rule for a later position in the window: taken when greater, or NaN.
+        private static Vector<int> Beats(Vector<float> v, Vector<float> best) => Vector.GreaterThan(v, best) | ~Vector.Equals(v, v);
+
+        private static bool Beats(float v, float best) => v > best || float.IsNaN(v);
     }
 }
