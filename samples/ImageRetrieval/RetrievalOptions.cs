@@ -44,24 +44,29 @@ public sealed record RetrievalOptions
     /// <summary>The command line.</summary>
     public static RootCommand Command()
     {
-        var command = new RootCommand("The paper's Figure 4: nearest neighbours by Euclidean distance on fc7.")
+        var command = new RootCommand("The paper's Figure 4: nearest neighbours by Euclidean distance on fc7. More: README.md, \"Samples\".")
         {
             ModelOption, DataOption, GalleryOption, QueriesOption, NeighboursOption, OutputOption, ScaleOption,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(NeighboursOption) >= r.GetValue(GalleryOption)) r.AddError("--k must be below --gallery-size: the query is not its own neighbour.");
-        });
         return command;
     }
 
     /// <summary>The options a parsed command line gives.</summary>
     /// <param name="r">The parse result of <see cref="Command"/>.</param>
-    public static RetrievalOptions From(ParseResult r) => new()
+    /// <exception cref="UsageException">--k is not below --gallery-size.</exception>
+    public static RetrievalOptions From(ParseResult r)
     {
-        Model = r.GetValue(ModelOption)!, Data = r.GetValue(DataOption), GallerySize = r.GetValue(GalleryOption), Queries = r.GetValue(QueriesOption),
-        Neighbours = r.GetValue(NeighboursOption), Output = r.GetValue(OutputOption)!, Scale = r.GetValue(ScaleOption),
-    };
+        var options = new RetrievalOptions
+        {
+            Model = r.GetValue(ModelOption)!, Data = r.GetValue(DataOption), GallerySize = r.GetValue(GalleryOption), Queries = r.GetValue(QueriesOption),
+            Neighbours = r.GetValue(NeighboursOption), Output = r.GetValue(OutputOption)!, Scale = r.GetValue(ScaleOption),
+        };
+        // Checked here and not in a command validator: inside a validator, System.CommandLine 2.0 reads an option the
+        // user did not give as default(T), not as its DefaultValueFactory's value, so the defaults (k 6, gallery 1000)
+        // were refused as "6 >= 0". The parse result gives every option its default.
+        return options.Neighbours < options.GallerySize ? options
+            : throw new UsageException($"--k {options.Neighbours} must be below --gallery-size {options.GallerySize}: the query is not its own neighbour.");
+    }
 
     /// <summary>Parses a command line.</summary>
     /// <param name="args">Flags as listed by --help.</param>
