@@ -15,22 +15,26 @@ public sealed class UsageException(string message) : Exception(message);
 public static class AlexNetCommand
 {
     /// <summary>The root command with every subcommand.</summary>
-    public static RootCommand Build() =>
-    [
+    public static RootCommand Build() => new(Description)
+    {
         TrainCommand.Build(),
         EvaluateCommand.Build(),
         ExportCommand.Build(),
         PrepareCommand.Build(),
         StudyCommand.Build(),
         DoctorCommand.Build(),
-    ];
+    };
+
+    private const string Description =
+        "AlexNet for .NET: Krizhevsky, Sutskever & Hinton (2012) in TorchSharp. With no flags, train trains the small preset on the " +
+        "vendored Fashion-MNIST on the CPU. `alexnet <command> --help` lists a command's flags and their defaults; README.md " +
+        "(\"The command line\") and docs/README.md say more.";
 
     /// <summary>Parses and runs a command line; returns the process exit code.</summary>
     /// <param name="args">The arguments.</param>
     public static int Run(string[] args)
     {
         var root = Build();
-        root.Description = "AlexNet for .NET: Krizhevsky, Sutskever & Hinton (2012) in TorchSharp. <command> --help lists a command's flags.";
         var parsed = root.Parse(args);
         if (args.Length == 0)
         {

@@ -13,7 +13,8 @@ public static class StudyCommand
     public static Command Build()
     {
         var d = new StudyBudget();
-        var name = new Argument<string>("study") { Description = $"which: {string.Join(", ", Names)}" }.AcceptOnlyFromAmong(Names);
+        // HelpName keeps the command list one column wide in `alexnet --help`; `study --help` lists the names.
+        var name = new Argument<string>("study") { Description = $"which: {string.Join(", ", Names)}", HelpName = "name" }.AcceptOnlyFromAmong(Names);
         var data = new Option<string>("--data") { Description = "Fashion-MNIST (IDX) folder for the gray studies", DefaultValueFactory = _ => d.Data };
         var colour = new Option<string?>("--colour-data")
         {

@@ -16,7 +16,7 @@ var presetOption = new Option<string>("--preset") { Description = "size of the g
 var toleranceOption = new Option<float>("--tolerance") { Description = "largest score difference from the CPU that still agrees", DefaultValueFactory = _ => 1e-3f };
 var command = new RootCommand("GpuCheck: the ML.NET ten-crop pipeline on the CPU and each CUDA device, row by row and in batches. " +
     "Exit codes: 0 every device ran and agreed with the CPU; 1 the CPU run failed; 2 usage; 3 a CUDA device could not run the model; " +
-    "4 a CUDA device's scores differ from the CPU's by more than --tolerance.")
+    "4 a CUDA device's scores differ from the CPU's by more than --tolerance. More: docs/GPU.md.")
 {
     modelArgument, devicesOption, imagesOption, batchOption, presetOption, toleranceOption,
 };

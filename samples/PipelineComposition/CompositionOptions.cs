@@ -46,7 +46,8 @@ public sealed record CompositionOptions
     private static readonly Option<int> SeedOption = new("--seed") { Description = "seed for the split, the short training and ML.NET", DefaultValueFactory = _ => D.Seed };
 
     /// <summary>The command line.</summary>
-    public static RootCommand Command() => new("Transfer learning in one ML.NET pipeline: LoadImages, AlexNet fc7 features, LbfgsMaximumEntropy.")
+    public static RootCommand Command() => new("Transfer learning in one ML.NET pipeline: LoadImages, AlexNet fc7 features, LbfgsMaximumEntropy. " +
+        "More: README.md, \"Samples\", and docs/MLNET.md.")
     {
         ModelOption, DataOption, RunDirOption, ClassesOption, PerClassOption, TrainLimitOption, TestFractionOption, SeedOption,
     };

@@ -44,7 +44,8 @@ public sealed record QuickStartOptions
     }.Check(v => v >= 0 ? null : "must be 0 or more");
 
     /// <summary>The command line: train, export, evaluate through ML.NET, save, reload, predict.</summary>
-    public static RootCommand Command() => new("The main job: train the small AlexNet on Fashion-MNIST, export ONNX, classify the test set through ML.NET with ten-crop.")
+    public static RootCommand Command() => new("The main job: train the small AlexNet on Fashion-MNIST, export ONNX, classify the test set through ML.NET with ten-crop. " +
+        "More: README.md, \"Two commands\", and docs/MLNET.md.")
     {
         DataOption, RunDirOption, EpochsOption, TrainLimitOption, EvalLimitOption, BatchOption, LearningRateOption, SeedOption, PredictionsOption,
     };
