@@ -156,7 +156,7 @@ public static class BenchCommandLine
 
         var transfer = TransferCommand(markdown, threads, run);
 
-        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile and transfer learning, as Markdown. bench/run.sh measures the first three and updates docs/BENCHMARKS.md.")
+        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile and transfer learning, as Markdown. bench/run.sh measures the first three and writes docs/benchmarks/bench-run.md.")
         {
             speed, bulk, memory, profile, transfer,
         };

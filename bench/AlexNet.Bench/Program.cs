@@ -5,8 +5,8 @@ using AlexNet.Samples;
 // AlexNet.Bench: `speed` measures inference and training against the peers in interleaved rounds, `bulk` ML.NET's
 // row-by-row scoring against batched, `memory` traces resident memory over many predictions or training steps,
 // `transfer` fine-tuning against training from scratch (issue 22). Each writes a Markdown fragment; bench/run.sh
-// assembles the first three into docs/BENCHMARKS.md's Performance section (transfer is an experiment of its own, quoted
-// there by hand).
+// assembles the first three into docs/benchmarks/bench-run.md (transfer is an experiment of its own, quoted in
+// docs/BENCHMARKS.md by hand).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 // As the trainer does, before the first tensor (THP_MEM_ALLOC_ENABLE=0 in the environment measures without).
 AlexNet.Training.Model.HugePages.Request();

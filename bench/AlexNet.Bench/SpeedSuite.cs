@@ -8,8 +8,8 @@ using AlexNet.Onnx;
 namespace AlexNet.Bench;
 
 /// <summary>
-/// Inference and training speed for one preset: ours and the peers in interleaved rounds, the compute limit (best
-/// sgemm) measured in the same rounds, and the section of the report.
+/// Inference and training speed for one preset: ours and the peers in interleaved rounds, the CPU's FMA peak and
+/// the best sgemm measured in the same rounds, and the section of the report.
 /// </summary>
 public static class SpeedSuite
 {
@@ -67,6 +67,7 @@ public static class SpeedSuite
                 new ScorerWithDecoding(file, images, batch),
                 new BareOnnxRuntime("infer.ort", file, crops),
                 new TorchSharpEager(model.Network, crops),
+                new FmaPeak(),
                 new TorchSgemm(),
                 new OrtSgemm(),
             };
@@ -89,6 +90,7 @@ public static class SpeedSuite
                 new TrainingSteps(trainingData, withoutLrn: true, modelPerRun: true),
                 new TrainingSteps(trainingData, referenceForms: true, modelPerRun: true),
                 new LoaderAlone(trainingData),
+                new FmaPeak(),
                 new TorchSgemm(),
                 new OrtSgemm(),
             };

@@ -169,7 +169,7 @@ public static class StepProfile
 
     // A strided convolution as a stride-1 one over the input rearranged space-to-depth (each s×s block of pixels as s²
     // channels, the kernel zero-padded to a multiple of s). Tried for conv1, whose oneDNN weight gradient took 2.1 s
-    // of a paper step under heavy load; on a quiet machine it was no faster (docs/BENCHMARKS.md, issue 25), so the model keeps
+    // of a paper step under heavy load; on a quiet machine it was no faster (docs/benchmarks/2026-12-01-training-speed-lrn-maxpool.md), so the model keeps
     // F.conv2d and the form lives here, to be measured again.
     private static Tensor SpaceToDepthConv(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, int groups)
     {

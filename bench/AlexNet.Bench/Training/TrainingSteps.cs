@@ -39,7 +39,7 @@ public sealed class TrainingSteps : BenchCase
     /// <param name="modelPerRun">Build the model, optimizer and loader at the start of each <see cref="Measure"/> (plus
     /// one untimed step) and release them at its end, so that one model is alive at a time, as in the trainer. The
     /// speed bench holds three training cases; with all three paper models alive the same step ran ~10 % slower
-    /// (docs/BENCHMARKS.md, issue 25).</param>
+    /// (docs/benchmarks/2026-12-01-training-speed-lrn-maxpool.md).</param>
     public TrainingSteps(BenchTrainingData data, int batchSize = 128, int workers = 2, bool withoutLrn = false, bool referenceForms = false,
         bool modelPerRun = false)
     {
