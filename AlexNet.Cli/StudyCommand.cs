@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using AlexNet.Onnx.Diagnostics;
 using AlexNet.Training.Studies;
 
 namespace AlexNet.Cli;
@@ -42,6 +43,9 @@ public static class StudyCommand
                 Data = r.GetValue(data)!, ColourData = r.GetValue(colour), TrainLimit = r.GetValue(trainLimit), EvalLimit = r.GetValue(evalLimit),
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batch), Seed = r.GetValue(seed), Threshold = r.GetValue(threshold),
                 Out = r.GetValue(output)!, RunRoot = r.GetValue(runRoot)!, Workers = r.GetValue(workers), Threads = r.GetValue(threads), Log = Console.Error,
+                // The command as a user types it from the repository root (the arguments as given), and the machine.
+                Provenance = $"Made by `dotnet run --project AlexNet.Cli -- {string.Join(' ', r.Tokens.Select(t => t.Value))}` " +
+                             $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on {Environment.ProcessorCount} cores of {SystemDiagnostics.CpuModel()}.",
             };
             var runner = new StudyRunner(budget);
             var clock = Stopwatch.StartNew();

@@ -34,6 +34,20 @@ public static class SystemDiagnostics
             NvidiaDriver.Read());
     }
 
+    /// <summary>The processor's model name as /proc/cpuinfo gives it (e.g. "AMD EPYC 9B45"), or the architecture where it
+    /// cannot be read: every figure we publish names the CPU it was measured on.</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo")
+                && File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) is { } line)
+                return line.Split(':', 2)[1].Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return $"{RuntimeInformation.ProcessArchitecture} CPU, model unknown";
+    }
+
     /// <summary>The libstdc++ this process uses: the loaded copy when there is one, else the system's.</summary>
     public static string? LibstdcxxPath() =>
         LoadedLibrary("/libstdc++.so.6") ?? LibstdcxxPaths.FirstOrDefault(File.Exists);

@@ -35,7 +35,8 @@ public static class KernelReport
         var sb = new StringBuilder("# conv1 kernels per tower (Figure 3)\n\n");
         sb.AppendLine("**Paper (section 6.1, Figure 3):** the kernels on GPU 1 are largely colour-agnostic, those on GPU 2 largely colour-specific, " +
                       "and this happens in every run, independent of the initialisation.").AppendLine();
-        sb.AppendLine($"**Our run:** the paper's configuration (two towers, PCA colour on) on {o.Colour.DataName}; {o.Budget.Describe()}.").AppendLine();
+        sb.AppendLine($"**Our run:** the paper's configuration (two towers, PCA colour on) on {o.Colour.DataName}; {o.Budget.Describe()}." +
+                      (o.Budget.Provenance is { } made ? " " + made : "")).AppendLine();
         sb.AppendLine("Colourfulness of a kernel w (3 × k × k) is the share of its energy off the gray axis, Σ(w − mean over R,G,B)² / Σw²: " +
                       "0 for a gray kernel, 2/3 on average for independent random channels (an untrained layer).").AppendLine();
         sb.AppendLine("The learned change (trained − initial weights) is scored too: at a small budget the trained kernels are still mostly their random start.").AppendLine();

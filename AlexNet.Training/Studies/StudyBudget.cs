@@ -35,6 +35,9 @@ public sealed record StudyBudget
     public int Workers { get; init; } = 2;
     /// <summary>TorchSharp threads (0: libtorch's default).</summary>
     public int Threads { get; init; }
+    /// <summary>How the reports were made, a sentence each report carries after its budget: the command that reproduces
+    /// them and the machine, as the CLI writes it ("Made by `dotnet run …` on …, on 2 cores of …"); null leaves it out.</summary>
+    public string? Provenance { get; init; }
     /// <summary>Progress output; null is silent.</summary>
     public TextWriter? Log { get; init; }
 

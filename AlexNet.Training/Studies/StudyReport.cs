@@ -66,7 +66,8 @@ public static class StudyReport
         sb.AppendLine($"# {s.Title}").AppendLine();
         sb.AppendLine($"**Paper ({s.Section}):** {s.PaperClaim}.").AppendLine();
         sb.AppendLine($"**Our run:** {o.Paper.DataName}; {o.Budget.Describe()}. " +
-                      (o.Alternative != null ? "Both arms share the seed and every other setting." : "One trained model, scored twice.")).AppendLine();
+                      (o.Alternative != null ? "Both arms share the seed and every other setting." : "One trained model, scored twice.") +
+                      (o.Budget.Provenance is { } made ? " " + made : "")).AppendLine();
         var arms = Arms(o).ToList();
         sb.AppendLine("| measured | " + string.Join(" | ", arms.Select(a => a.Label)) + (o.Alternative != null ? " | difference |" : " |"));
         sb.AppendLine("|---|" + string.Concat(arms.Select(_ => "---|")) + (o.Alternative != null ? "---|" : ""));

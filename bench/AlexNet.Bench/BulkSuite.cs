@@ -17,7 +17,7 @@ public static class BulkSuite
     /// <param name="folder">Temporary folder for the models and images.</param>
     /// <param name="log">Progress.</param>
     public static string Run(BulkOptions o, string folder, TextWriter log) =>
-        $"Machine: {Environment.ProcessorCount} cores, {CpuModel()}; ONNX Runtime and ML.NET at their default threads." +
+        $"Machine: {Environment.ProcessorCount} cores, {AlexNet.Onnx.Diagnostics.SystemDiagnostics.CpuModel()}; ONNX Runtime and ML.NET at their default threads." +
         Environment.NewLine + Environment.NewLine + string.Join(Environment.NewLine, o.Presets.Select(p => Run(p, o, folder, log)));
 
     /// <summary>Measures a preset and returns its Markdown section.</summary>
@@ -51,6 +51,4 @@ public static class BulkSuite
         return md.ToString();
     }
 
-    private static string CpuModel() =>
-        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "CPU model unknown";
 }

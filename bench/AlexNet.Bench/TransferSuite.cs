@@ -147,10 +147,6 @@ public static class TransferSuite
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static string CpuModel() => File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "CPU model unknown"
-        : "CPU model unknown";
-
     /// <summary>The report's Markdown.</summary>
     private sealed record TransferReport(TransferOptions O, TrainingData All, TrainingData Source, TrainingData Target, IImageDataset Test,
         TrainOptions SourceOptions, TrainResult SourceResult, double FineLr, List<TargetRun> Runs, List<string> InitReport)
@@ -178,7 +174,7 @@ public static class TransferSuite
             var sourceLast = SourceResult.State.History[^1];
             int targetSteps = O.Epochs * ((Target.Train.Count + O.BatchSize - 1) / O.BatchSize);
             bool sameLr = FineLr == O.LearningRate;
-            md.AppendLine(inv, $"Measured {Started}, {S(TotalSeconds)} in all. Machine: {Environment.ProcessorCount} cores, {CpuModel()}; " +
+            md.AppendLine(inv, $"Measured {Started}, {S(TotalSeconds)} in all. Machine: {Environment.ProcessorCount} cores, {AlexNet.Onnx.Diagnostics.SystemDiagnostics.CpuModel()}; " +
                 $"load average {LoadBefore} at the start, {LoadAfter} at the end. TorchSharp {(O.Threads > 0 ? $"{O.Threads}" : "default")} intra-op threads, " +
                 $"{O.Workers} loader workers.");
             md.AppendLine();

@@ -31,6 +31,17 @@ public sealed class StudyRunnerTests
     }
 
     [TestMethod]
+    public void AReportEndsItsBudgetWithHowItWasMade()
+    {
+        const string made = "Made by `dotnet run --project AlexNet.Cli -- study tencrop` on 2026-12-06 15:40 UTC, on 2 cores of Test CPU.";
+        var budget = Tiny(RepoPaths.NewTempFolder("study-provenance")) with { Provenance = made };
+        new StudyRunner(budget).Run(PaperStudies.Get("tencrop"));
+
+        var ourRun = File.ReadAllLines(Path.Combine(budget.Out, "tencrop.md")).Single(l => l.StartsWith("**Our run:**", StringComparison.Ordinal));
+        StringAssert.EndsWith(ourRun, "One trained model, scored twice. " + made);
+    }
+
+    [TestMethod]
     public void ArmsTrainedUnderTheSameBudgetAreReusedFromDisk()
     {
         var budget = Tiny(RepoPaths.NewTempFolder("study-cache"));
