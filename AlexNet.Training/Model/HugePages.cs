@@ -9,7 +9,7 @@ namespace AlexNet.Training.Model;
 /// on the development VM ~100 ms per 150 MB tensor, 7× the cost of the pass that fills it. With
 /// <c>THP_MEM_ALLOC_ENABLE=1</c> libtorch asks for transparent huge pages (madvise) for tensors of 2 MiB and more:
 /// 512× fewer faults. A paper-preset training step at batch 128 ran 1.2× faster, peak RSS unchanged; the small preset,
-/// whose tensors glibc recycles without faults, unchanged (docs/BENCHMARKS.md, issue 25). libtorch reads the variable once, at
+/// whose tensors glibc recycles without faults, unchanged (docs/benchmarks/2026-12-01-training-speed-lrn-maxpool.md). libtorch reads the variable once, at
 /// its first allocation, so <see cref="Request"/> must run before any tensor exists.
 /// </summary>
 public static class HugePages

@@ -151,7 +151,7 @@ public sealed record OptimisationOptions
     /// all classes, as PyTorch's <c>CrossEntropyLoss(label_smoothing=s)</c>; 0 keeps the paper's loss.</summary>
     public double LabelSmoothing { get; init; }
     /// <summary>Weight initialisation. Kaiming: the paper's N(0, 0.01) left the small net at chance here
-    /// (docs/BENCHMARKS.md, "Initialisation").</summary>
+    /// (docs/benchmarks/2026-11-29-fashion-mnist-runs.md, "Initialisation").</summary>
     public InitScheme Init { get; init; } = InitScheme.Kaiming;
 }
 
