@@ -38,6 +38,20 @@ public sealed class BatchLoader
         _options = options;
     }
 
+    // Waits for a batch unless the epoch is cancelled first: false when it was cancelled and the batch is not there.
+    private static bool Built(Task<Batch> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Task.WaitAny([batch], cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return batch.IsCompleted;
+        }
+    }
+
     /// <summary>Images served per epoch.</summary>
     public int Count => _indices.Length;
 
@@ -62,7 +76,8 @@ public sealed class BatchLoader
     /// ahead; they stop when the enumeration ends or is abandoned. A worker's error is rethrown here.
     /// </summary>
     /// <param name="epoch">The epoch (seeds the shuffle and the augmentation).</param>
-    /// <param name="cancellationToken">Stops the workers.</param>
+    /// <param name="cancellationToken">Stops the workers; the epoch then ends early, at the first batch not already
+    /// built (a cancelled workers' pool builds no more, so waiting for it would never end).</param>
     public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellationToken = default)
     {
         var order = Order(epoch);
@@ -111,6 +126,7 @@ public sealed class BatchLoader
         {
             for (int b = 0; b < batches; b++)
             {
+                if (!Built(results[b].Task, cancellationToken)) yield break;
                 var batch = results[b].Task.GetAwaiter().GetResult();
                 results[b] = null!; // let the consumer's batch be collected once it is done with it
                 yield return batch;

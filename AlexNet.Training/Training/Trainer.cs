@@ -199,19 +199,21 @@ public sealed class Trainer : IDisposable
                     interval = [0, 0, 0];
                 }
                 progress.Report(b, sums[0] / sums[2], sums[1] / sums[2]);
-                bool limit = o.Runtime.MaxSteps is { } max && state.Step >= max;
-                if ((stop.IsCancellationRequested || limit) && b < batches)
-                {
-                    sums[3] += clock.Elapsed.TotalSeconds;
-                    state = state with { PartialEpoch = sums, PartialInterval = interval, LearningRate = sgd.LearningRate };
-                    Save(ckpt);
-                    WriteCurves();
-                    progress.Finish();
-                    log?.WriteLine($"{(limit ? "step limit reached" : "interrupted")}: checkpoint saved at epoch {epoch + 1}, batch {b}/{batches} -> {ckpt}");
-                    return new TrainResult(state, true, ckpt, null);
-                }
+                if (stop.IsCancellationRequested || o.Runtime.MaxSteps is { } max && state.Step >= max) break;
             }
             sums[3] += clock.Elapsed.TotalSeconds;
+            // Stopped inside the epoch: after a step (Ctrl-C, the step limit), or by the loader when a cancellation came
+            // before its next batch was built.
+            if (b < batches)
+            {
+                state = state with { PartialEpoch = sums, PartialInterval = interval, LearningRate = sgd.LearningRate };
+                Save(ckpt);
+                WriteCurves();
+                progress.Finish();
+                bool limit = o.Runtime.MaxSteps is { } cap && state.Step >= cap;
+                log?.WriteLine($"{(limit ? "step limit reached" : "interrupted")}: checkpoint saved at epoch {epoch + 1}, batch {b}/{batches} -> {ckpt}");
+                return new TrainResult(state, true, ckpt, null);
+            }
             progress.Finish();
 
             var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
