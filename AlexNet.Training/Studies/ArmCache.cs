@@ -1,10 +1,13 @@
 using System.Text.Json;
+using AlexNet.Onnx.Model;
 
 namespace AlexNet.Training.Studies;
 
 /// <summary>
 /// Finished arms stored as arm.json in their run folder, so a later or parallel <c>study</c> invocation under the same
-/// budget reuses them instead of training again. A stored arm counts only when its budget signature matches.
+/// budget reuses them instead of training again; and the start of an arm (arm-start.json: its conv1 kernels before
+/// training), so an arm whose process ended mid-training continues from its checkpoint. Either counts only when its
+/// budget signature matches.
 /// </summary>
 public static class ArmCache
 {
@@ -45,5 +48,36 @@ public static class ArmCache
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
+    /// <summary>File name of an arm's start inside its run folder.</summary>
+    public const string StartFileName = "arm-start.json";
+
+    /// <summary>The conv1 kernels an arm started from, when it started under <paramref name="budget"/>; otherwise null.</summary>
+    /// <param name="runDir">The arm's run folder.</param>
+    /// <param name="budget">The budget in force.</param>
+    public static IReadOnlyList<WeightTensor>? LoadStart(string runDir, StudyBudget budget)
+    {
+        var path = Path.Combine(runDir, StartFileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var stored = JsonSerializer.Deserialize<StoredStart>(File.ReadAllText(path), Json);
+            return stored?.Signature == Signature(budget) ? stored.InitialConv1 : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Stores the start of an arm (atomically), before its first step.</summary>
+    /// <param name="runDir">The arm's run folder.</param>
+    /// <param name="budget">The budget it trains under.</param>
+    /// <param name="initialConv1">conv1 per tower before training: a resumed trainer loads the trained weights instead.</param>
+    public static void SaveStart(string runDir, StudyBudget budget, IReadOnlyList<WeightTensor> initialConv1)
+    {
+        Directory.CreateDirectory(runDir);
+        var path = Path.Combine(runDir, StartFileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new StoredStart(Signature(budget), initialConv1), Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     private sealed record Stored(string Signature, ArmResult Arm);
+    private sealed record StoredStart(string Signature, IReadOnlyList<WeightTensor> InitialConv1);
 }

@@ -19,22 +19,27 @@ public sealed class StudyRunner(StudyBudget budget)
     /// <summary>The budget in force.</summary>
     public StudyBudget Budget => budget;
 
-    /// <summary>Runs a study's arms (reusing those already trained) and writes its CSV, PNG and Markdown.</summary>
+    /// <summary>Runs a study's arms (reusing those already trained, continuing those stopped mid-training) and writes its
+    /// CSV, PNG and Markdown.</summary>
     /// <param name="study">The study.</param>
-    public StudyOutcome Run(Study study)
+    /// <param name="stop">Stops training after the current step, with a checkpoint the next run continues from.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="stop"/> fired before the study's arms were done.</exception>
+    public StudyOutcome Run(Study study, CancellationToken stop = default)
     {
-        var alternative = study.Alternative is { } alt ? Arm(alt, study.Colour) : null;
-        var paper = Arm(study.PaperArm, study.Colour);
+        var alternative = study.Alternative is { } alt ? Arm(alt, study.Colour, stop) : null;
+        var paper = Arm(study.PaperArm, study.Colour, stop);
         var outcome = new StudyOutcome(study, budget, paper, alternative);
         StudyReport.Write(outcome, budget.Out);
         return outcome;
     }
 
     /// <summary>Trains (or reuses) the paper's configuration on colour data and writes conv1 per tower with colourfulness scores.</summary>
-    public KernelOutcome RunKernels()
+    /// <param name="stop">Stops training after the current step, with a checkpoint the next run continues from.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="stop"/> fired before the arms were done.</exception>
+    public KernelOutcome RunKernels(CancellationToken stop = default)
     {
-        var colour = Arm(StudyArm.Paper("paper model, colour data"), colour: true);
-        var gray = Arm(StudyArm.Paper("paper model"), colour: false);
+        var colour = Arm(StudyArm.Paper("paper model, colour data"), colour: true, stop);
+        var gray = Arm(StudyArm.Paper("paper model"), colour: false, stop);
         var outcome = new KernelOutcome(budget, colour, gray);
         KernelReport.Write(outcome, budget.Out);
         return outcome;
@@ -58,7 +63,7 @@ public sealed class StudyRunner(StudyBudget budget)
         return data[colour] = d;
     }
 
-    private ArmResult Arm(StudyArm arm, bool colour)
+    private ArmResult Arm(StudyArm arm, bool colour, CancellationToken stop)
     {
         var d = Data(colour);
         var o = arm.Apply(budget.PaperOptions());
@@ -80,15 +85,26 @@ public sealed class StudyRunner(StudyBudget budget)
         }
         using var _ = held;
         if (ArmCache.Load(o.Runtime.RunDir, budget) is { } justStored) return arms[key] = justStored; // finished while we looked
-        if (Directory.Exists(o.Runtime.RunDir)) Directory.Delete(o.Runtime.RunDir, recursive: true);
-        budget.Log?.WriteLine($"== arm {key}: training {d.Train.Count:N0} images × {o.Epochs} epochs");
+        // An arm started under this budget whose process ended continues from its last checkpoint; anything else in the
+        // folder (another budget, a start that never reached a checkpoint) is cleared.
+        var started = ArmCache.LoadStart(o.Runtime.RunDir, budget);
+        bool resume = started != null && File.Exists(Path.Combine(o.Runtime.RunDir, Trainer.CheckpointFile));
+        if (!resume && Directory.Exists(o.Runtime.RunDir)) Directory.Delete(o.Runtime.RunDir, recursive: true);
         var clock = Stopwatch.StartNew();
-        using var trainer = new Trainer(o, d);
-        var initial = ConvKernelGrid.Conv1Kernels(trainer.Model);
-        var result = trainer.Run();
+        using var trainer = new Trainer(resume ? o with { Runtime = o.Runtime with { Resume = true } } : o, d);
+        budget.Log?.WriteLine(resume
+            ? $"== arm {key}: continuing from its checkpoint at epoch {trainer.State.CompletedEpochs + 1} of {o.Epochs}, step {trainer.State.Step}"
+            : $"== arm {key}: training {d.Train.Count:N0} images × {o.Epochs} epochs");
+        // The training seconds of the processes before this one (their validation passes are not counted).
+        double earlier = trainer.State.History.Sum(e => e.Seconds) + trainer.State.PartialEpoch[3];
+        var initial = started ?? ConvKernelGrid.Conv1Kernels(trainer.Model);
+        if (!resume) ArmCache.SaveStart(o.Runtime.RunDir, budget, initial);
+        var result = trainer.Run(stop);
+        if (result.Interrupted)
+            throw new OperationCanceledException($"arm {key} stopped at step {result.State.Step} with a checkpoint in {o.Runtime.RunDir}; the same study command continues it.", stop);
         var train = Evaluator.Evaluate(trainer.Model, new FirstImages(d.Train, budget.EvalLimit), trainer.Mean, o.EffectivePixelScale,
             CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
-        var r = new ArmResult(key, d.Name, result.State.History, train, result.Test!, clock.Elapsed.TotalSeconds,
+        var r = new ArmResult(key, d.Name, result.State.History, train, result.Test!, earlier + clock.Elapsed.TotalSeconds,
             trainer.Model.ParameterCount, initial, ConvKernelGrid.Conv1Kernels(trainer.Model));
         ArmCache.Save(o.Runtime.RunDir, budget, r);
         budget.Log?.WriteLine($"== arm {key}: test error {r.Test.CentreCrop.Top1Error:P2}, {r.Seconds:F0} s");

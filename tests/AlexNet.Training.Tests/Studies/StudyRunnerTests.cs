@@ -56,6 +56,52 @@ public sealed class StudyRunnerTests
     }
 
     [TestMethod]
+    public void AnArmStoppedMidTrainingContinuesFromItsCheckpointToTheSameResult()
+    {
+        var budget = Tiny(RepoPaths.NewTempFolder("study-resume")) with { Epochs = 2 };
+        var whole = new StudyRunner(Tiny(RepoPaths.NewTempFolder("study-whole")) with { Epochs = 2 }).Run(PaperStudies.Get("tencrop"));
+
+        // Stopped when the trainer reports its first epoch, after that epoch's checkpoint: a process that ends there
+        // leaves the run folder as it is now.
+        using (var stop = new CancellationTokenSource())
+        {
+            var cancelAfterEpoch1 = new CallbackWriter(line => { if (line.StartsWith("epoch 1:", StringComparison.Ordinal)) stop.Cancel(); });
+            var e = Assert.ThrowsExactly<OperationCanceledException>(() =>
+                new StudyRunner(budget with { Log = cancelAfterEpoch1 }).Run(PaperStudies.Get("tencrop"), stop.Token));
+            StringAssert.Contains(e.Message, "stopped at step 2 with a checkpoint");
+        }
+        var log = new StringWriter();
+        var continued = new StudyRunner(budget with { Log = log }).Run(PaperStudies.Get("tencrop"));
+
+        StringAssert.Contains(log.ToString(), "continuing from its checkpoint at epoch 2 of 2, step 2");
+        Assert.AreEqual(whole.Paper.Test.CentreCrop, continued.Paper.Test.CentreCrop);
+        CollectionAssert.AreEqual(whole.Paper.InitialConv1[0].Data, continued.Paper.InitialConv1[0].Data, "the kernels it started from, not the checkpoint's");
+        CollectionAssert.AreEqual(whole.Paper.TrainedConv1[1].Data, continued.Paper.TrainedConv1[1].Data);
+        CollectionAssert.AreEqual(whole.Paper.History.Select(h => h.TrainLoss).ToList(), continued.Paper.History.Select(h => h.TrainLoss).ToList());
+    }
+
+    [TestMethod]
+    public void AStudyCancelledBeforeItsFirstStepStopsWithACheckpointAtStepZero()
+    {
+        // The loader's workers stop on the token before building a batch: the epoch must end, not wait for it.
+        var budget = Tiny(RepoPaths.NewTempFolder("study-cancelled"));
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        var e = Assert.ThrowsExactly<OperationCanceledException>(() => new StudyRunner(budget).Run(PaperStudies.Get("tencrop"), stop.Token));
+        StringAssert.Contains(e.Message, "stopped at step 0 with a checkpoint");
+    }
+
+    /// <summary>A log that hands every line to a callback, as the trainer writes it.</summary>
+    private sealed class CallbackWriter(Action<string> onLine) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            onLine(value ?? "");
+        }
+    }
+
+    [TestMethod]
     public void KernelsAreDrawnPerTowerWithAColourfulnessScoreFromColourData()
     {
         var budget = Tiny(RepoPaths.NewTempFolder("study-kernels"));
