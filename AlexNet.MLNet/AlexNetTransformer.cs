@@ -2,6 +2,7 @@ using AlexNet.Onnx.Imaging;
 using AlexNet.MLNet.Serving;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Metadata;
+using AlexNet.Onnx.Runtime;
 using AlexNet.Onnx.Serving;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -62,6 +63,21 @@ public sealed class AlexNetTransformer : ITransformer, IDisposable
     public AlexNetOptions Options { get; }
     /// <summary>The chain of ML.NET transforms that does the work row by row (and is what gets saved).</summary>
     public ITransformer Chain => _chain;
+    /// <summary>
+    /// The ONNX Runtime execution provider <see cref="Transform"/>'s batched runs use: CUDA on
+    /// <see cref="AlexNetOptions.GpuDeviceId"/>, or the CPU when no GPU was asked for or, with
+    /// <see cref="AlexNetOptions.FallbackToCpu"/>, CUDA cannot be used here. It says whether a GPU request fell back,
+    /// which the scores alone cannot (the GPU tests read it). Reading it opens that session if no batched read has yet.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">Every lease has been returned.</exception>
+    public ExecutionProvider Provider
+    {
+        get
+        {
+            ThrowIfReleased();
+            return _serving.BatchSession.Provider;
+        }
+    }
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => ((ITransformer)_chain).IsRowToRowMapper;

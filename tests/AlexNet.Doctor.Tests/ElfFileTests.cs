@@ -8,11 +8,19 @@ public sealed class ElfFileTests
     [TestMethod]
     public void ReadsTheVersionsLibstdcxxDefines()
     {
-        var elf = ElfFile.Read(SystemDiagnostics.LibstdcxxPath()!);
+        var path = SystemDiagnostics.LibstdcxxPath();
+        Assert.IsNotNull(path, "no libstdc++.so.6 on this machine");
+        var elf = ElfFile.Read(path);
+        var readelf = Readelf.DefinedVersions(path);
+        var newest = readelf.Where(v => v.StartsWith("GLIBCXX_", StringComparison.Ordinal))
+            .MaxBy(v => Version.TryParse(v["GLIBCXX_".Length..], out var n) ? n : new Version());
 
+        CollectionAssert.AreEquivalent(readelf.ToList(), elf.DefinedVersions.ToList(), "binutils' readelf -V lists the same definitions");
         CollectionAssert.Contains(elf.DefinedVersions.ToList(), "GLIBCXX_3.4");
         CollectionAssert.DoesNotContain(elf.DefinedVersions.ToList(), "libstdc++.so.6", "the base entry is the soname, not a version");
-        Assert.AreEqual(SystemDiagnostics.NewestVersion(elf.DefinedVersions, "GLIBCXX_"), SystemDiagnostics.Read().LibstdcxxNewestGlibcxx);
+        var report = SystemDiagnostics.Read();
+        Assert.AreEqual(path, report.LibstdcxxPath);
+        Assert.AreEqual(newest, report.LibstdcxxNewestGlibcxx);
     }
 
     [TestMethod]

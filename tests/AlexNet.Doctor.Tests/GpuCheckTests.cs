@@ -1,3 +1,5 @@
+using AlexNet.Onnx.Diagnostics;
+
 namespace AlexNet.Doctor.Tests;
 
 [TestClass]
@@ -44,11 +46,14 @@ public sealed class GpuCheckTests
     public void NamesTheMissingCudaLibraryAndExitsThree()
     {
         var (code, output) = PublishedGpuCheck.Run("--preset", "small", "--images", "2", "--devices", "cpu,0");
-        if (code == 0) Assert.Inconclusive("CUDA works here; the failure report needs a machine without it.");
+        if (code == 0) Assert.Inconclusive("CUDA works on this machine; the failure report needs a machine without it.");
+        // What this machine's loader cannot find of what ONNX Runtime's CUDA provider links (cuDNN is opened later).
+        var missing = CudaLibraries.Check().Where(l => !l.Found && !l.Name.StartsWith("libcudnn", StringComparison.Ordinal)).Select(l => l.Name).ToList();
 
         Assert.AreEqual(3, code, output);
         StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"cuda:0\s+row by row\s+FAILED"));
-        StringAssert.Contains(output, "libcublasLt.so.13");
+        Assert.IsNotEmpty(missing, "CUDA is unusable here although every library the provider links loads; this test expects a missing one");
+        foreach (var name in missing) StringAssert.Contains(output, name);
         StringAssert.Contains(output, "fix: install ");
         StringAssert.Contains(output, "CPU works; 0 of 1 CUDA device(s) usable (exit code 3).");
     }

@@ -10,7 +10,12 @@ internal static class SystemPython
 {
     private const string Interpreter = "/usr/bin/python3";
 
-    /// <summary>Marks the test inconclusive, naming the Debian package, when a module cannot be imported.</summary>
+    /// <summary>
+    /// Marks the test inconclusive, naming the Debian package, when the interpreter or a module is missing: what to
+    /// install, not a defect. .ci/run installs them and fails on any inconclusive test not on .ci/allowed-inconclusive.tsv
+    /// (none of these is), so a package that stops installing turns CI red. A script that runs and fails is a failure:
+    /// <see cref="RunScript"/>.
+    /// </summary>
     public static void Require(string module, string debianPackage)
     {
         if (!File.Exists(Interpreter))

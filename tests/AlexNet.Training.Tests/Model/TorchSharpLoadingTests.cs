@@ -1,3 +1,4 @@
+using AlexNet.Onnx.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,12 +22,11 @@ public sealed class TorchSharpLoadingTests
     public void TheLoadedLibTorchSharpHasItsGlibcxx3432NeedMarkedWeak()
     {
         var lib = Directory.GetFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories).Single();
-        var psi = new System.Diagnostics.ProcessStartInfo("readelf", ["-V", lib]) { RedirectStandardOutput = true };
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var text = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        var line = text.Split('\n').Single(l => l.Contains("Name: GLIBCXX_3.4.32"));
-        bool systemHasIt = File.ReadAllText("/usr/lib/x86_64-linux-gnu/libstdc++.so.6").Contains("GLIBCXX_3.4.32\0");
+        var line = Readelf.Run("-V", lib).Split('\n').Single(l => l.Contains("Name: GLIBCXX_3.4.32"));
+        // This machine's libstdc++, wherever its layout keeps it (x86-64 or arm64), read by readelf, not the product's parser.
+        var libstdcxx = SystemDiagnostics.LibstdcxxPath();
+        Assert.IsNotNull(libstdcxx, "no libstdc++.so.6 on this machine");
+        bool systemHasIt = Readelf.DefinedVersions(libstdcxx).Contains("GLIBCXX_3.4.32");
         Assert.AreEqual(!systemHasIt, line.Contains("Flags: WEAK"), line);
     }
 }
