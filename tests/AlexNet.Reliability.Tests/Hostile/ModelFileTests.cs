@@ -6,7 +6,7 @@ using Onnx;
 
 namespace AlexNet.Reliability.Tests.Hostile;
 
-/// <summary>Bad model files through <see cref="ModelFile.Open"/> and a <see cref="BatchScorer"/>: a <see cref="ModelFileException"/> naming the file, or scores.</summary>
+/// <summary>Bad model files through <see cref="ModelFile.Open"/> and a <see cref="BatchScorer"/>: a <see cref="ModelFileException"/> naming the file and saying what is wrong.</summary>
 [TestClass]
 public sealed class ModelFileTests
 {
