@@ -97,7 +97,7 @@ public sealed class ModelFileTests
         using var folder = new TempFolder();
         var path = folder.File("empty.onnx");
         File.WriteAllBytes(path, []);
-        StringAssert.Contains(OpenFails(path).Message, "empty");
+        Assert.AreEqual($"{path}: the model file is empty (0 bytes).", OpenFails(path).Message);
     }
 
     [TestMethod]
@@ -107,7 +107,7 @@ public sealed class ModelFileTests
         var path = TestModels.Write(folder, AlexNetArchitecture.Small());
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        StringAssert.Contains(OpenFails(path).Message, "truncated");
+        Assert.AreEqual($"{path}: the model file is truncated ({bytes.Length / 2} bytes; the protobuf data ends in the middle of a field).", OpenFails(path).Message);
     }
 
     [TestMethod]
@@ -133,8 +133,8 @@ public sealed class ModelFileTests
         using var folder = new TempFolder();
         var path = folder.File("photo.onnx");
         File.WriteAllText(path, "this is a text file, not a model\n");
-        StringAssert.Contains(OpenFails(path).Message, "not");
-        StringAssert.Contains(OpenFails(path).Message, "ONNX");
+        // Then the protobuf library's own words on what it could not parse.
+        StringAssert.StartsWith(OpenFails(path).Message, $"{path}: the file is not an ONNX model (protobuf parse failed: ");
     }
 
     [TestMethod]
@@ -144,7 +144,8 @@ public sealed class ModelFileTests
         var path = TestModels.Write(folder, AlexNetArchitecture.Small());
         Rewrite(path, m => m.MetadataProps.Clear());
 
-        StringAssert.Contains(OpenFails(path).Message, "no AlexNet metadata");
+        Assert.AreEqual($"{path}: the model has no AlexNet metadata (no 'alexnet.*' entries in metadata_props); pass explicit preprocessing settings for a foreign model.",
+            OpenFails(path).Message);
         var settings = new ModelMetadata { Labels = [], InputSize = 28, ResizeSize = 32, InputChannels = 1, ChannelOrder = ChannelOrder.Gray, Mean = PixelMean.Zero(1) };
         var model = ModelFile.Open(path, settings);
         Assert.IsFalse(model.IsSelfDescribing);

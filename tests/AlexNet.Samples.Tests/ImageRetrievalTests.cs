@@ -22,9 +22,10 @@ public sealed class ImageRetrievalTests
     public void Picture_has_one_row_per_query_and_a_column_per_neighbour()
     {
         using var png = ImageDecoder.Decode(picture);
-        var (width, height) = NeighbourGrid.Size(queries: 4, neighbours: 5, cell: 28 * 2);
-        Assert.AreEqual(width, png.Width);
-        Assert.AreEqual(height, png.Height);
+        // Cells of 28 × 2 = 56 pixels with 6-pixel pads, and a 16-pixel gap after the query column:
+        // 6 + 56 + 16 + 5 × (56 + 6) wide, 6 + 4 × (56 + 6) high.
+        Assert.AreEqual(388, png.Width);
+        Assert.AreEqual(254, png.Height);
     }
 
     [TestMethod]

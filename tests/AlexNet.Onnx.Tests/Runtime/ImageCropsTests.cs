@@ -109,19 +109,7 @@ public sealed class ImageCropsTests
 
         var error = Assert.ThrowsExactly<ImageDecodeException>(() => scorer.ScoreImages([TestPhotos.Path("chelsea.png"), TestPhotos.Path("coffee.png"), path]));
 
-        StringAssert.Contains(error.Message, path);
-    }
-
-    [TestMethod]
-    public void ATruncatedImageIsNamed()
-    {
-        using var folder = new TempFolder();
-        var model = ModelFile.Open(TestModels.Write(folder, AlexNetArchitecture.Small(inputChannels: 3)));
-        using var scorer = new BatchScorer(model);
-        var path = TestPhotos.Path("truncated.jpg");
-
-        var error = Assert.ThrowsExactly<ImageDecodeException>(() => scorer.ScoreImages([path]));
-
-        StringAssert.Contains(error.Message, path);
+        Assert.AreEqual(path, error.Path);
+        Assert.AreEqual($"{path}: the file is truncated: it ends inside the image header.", error.Message);
     }
 }

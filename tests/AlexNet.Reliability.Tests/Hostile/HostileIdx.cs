@@ -4,13 +4,14 @@ using System.IO.Compression;
 namespace AlexNet.Reliability.Tests.Hostile;
 
 /// <summary>
-/// Bad IDX files: wrong magic and type code, no dimensions, a header or data cut short, trailing bytes, negative
-/// and overflowing dimensions, a header claiming 2^31−1 images (raw and gzip), random bytes, damaged gzip streams,
-/// and a gzip stream that expands far beyond what its header promises.
+/// Bad IDX files: empty, a float type code, no dimensions, a header cut short, trailing bytes, negative and
+/// overflowing dimensions, a header claiming 2^31−1 images (raw and gzip), random bytes and a damaged gzip stream.
+/// A wrong magic number, data cut short (raw and gzip) and a gzip stream that expands far beyond its header are
+/// tests of their own in AlexNet.Training.Tests (Data/IdxFileTests), with the same checks.
 /// </summary>
 public static class HostileIdx
 {
-    /// <summary>Every case with the fragment its error must contain.</summary>
+    /// <summary>Every case with the reason its error must give after the path: what IdxFile.Read says is wrong.</summary>
     public static IReadOnlyList<HostileFile> All()
     {
         var valid = Idx([3, 4, 4], new byte[48]);
@@ -22,21 +23,21 @@ public static class HostileIdx
         random[0] = 0x42;
         return
         [
-            new("empty-idx3-ubyte", [], "too short for an IDX header"),
-            new("wrong-magic-idx3-ubyte", [.. "\x01\x02"u8, .. valid[2..]], "not an IDX file"),
-            new("float-type-idx3-ubyte", [0, 0, 0x0D, .. valid[3..]], "type code 0x0D is not supported"),
-            new("no-dimensions-idx3-ubyte", [0, 0, 8, 0], "declares 0 dimensions"),
-            new("header-cut-idx3-ubyte", valid[..9], "ends inside its header"),
-            new("data-cut-idx3-ubyte", valid[..^1], "truncated"),
-            new("trailing-bytes-idx3-ubyte", [.. valid, 1, 2, 3], "3 bytes follow"),
-            new("negative-dimension-idx3-ubyte", Idx([3, -4, 4], new byte[48]), "must be positive"),
-            new("claims-2147483647-images-idx3-ubyte", Idx([int.MaxValue, 28, 28], new byte[784]), "truncated"),
-            new("dimensions-overflow-idx3-ubyte", Idx([16, 1 << 30, 1 << 30], []), "overflow"),
-            new("random-idx3-ubyte", random, "not an IDX file"),
-            new("gzip-cut-idx3-ubyte.gz", gzip[..(gzip.Length / 2)], "truncated"),
-            new("gzip-corrupt-idx3-ubyte.gz", corruptGzip, "gzip stream"),
-            new("gzip-claims-2147483647-images-idx3-ubyte.gz", Gzip(Idx([int.MaxValue, 28, 28], new byte[784])), "more than one array holds"),
-            new("gzip-trailing-zeros-idx3-ubyte.gz", Gzip([.. valid, .. new byte[4 << 20]]), "at least 65,536 bytes follow"),
+            new("empty-idx3-ubyte", [], "0 bytes is too short for an IDX header (4-byte magic)."),
+            new("float-type-idx3-ubyte", [0, 0, 0x0D, .. valid[3..]], "IDX type code 0x0D is not supported; only 0x08 (unsigned byte) is."),
+            new("no-dimensions-idx3-ubyte", [0, 0, 8, 0], "the IDX header declares 0 dimensions; at least 1 is needed."),
+            new("header-cut-idx3-ubyte", valid[..9], "the file ends inside its header (9 bytes, the 3 dimensions need 16)."),
+            new("trailing-bytes-idx3-ubyte", [.. valid, 1, 2, 3], "3 bytes follow the 48 values the header [3, 4, 4] promises."),
+            new("negative-dimension-idx3-ubyte", Idx([3, -4, 4], new byte[48]), "dimension 1 is -4; IDX dimensions must be positive."),
+            new("claims-2147483647-images-idx3-ubyte", Idx([int.MaxValue, 28, 28], new byte[784]),
+                "truncated: the header [2147483647, 28, 28] promises 1,683,627,179,248 values, the file holds 784."),
+            // 16 × 2^30 × 2^30 = 2^64, which wrapped to 0 in a long and matched the 0 bytes present.
+            new("dimensions-overflow-idx3-ubyte", Idx([16, 1 << 30, 1 << 30], []),
+                "the header's dimensions [16, 1073741824, 1073741824, …] overflow: no file holds that many values."),
+            new("random-idx3-ubyte", random, $"not an IDX file: the magic number starts 0x42{random[1]:X2}, expected 0x0000."),
+            new("gzip-corrupt-idx3-ubyte.gz", corruptGzip, "the gzip stream is corrupt or truncated: "),
+            new("gzip-claims-2147483647-images-idx3-ubyte.gz", Gzip(Idx([int.MaxValue, 28, 28], new byte[784])),
+                "the header [2147483647, 28, 28] promises 1,683,627,179,248 values, more than one array holds (2,147,483,591)."),
         ];
     }
 

@@ -11,45 +11,55 @@ namespace AlexNet.Reliability.Tests.Hostile;
 /// </summary>
 public static class HostileImages
 {
-    /// <summary>The message fragment of a header over the pixel limit.</summary>
+    /// <summary>The words every reason for a header over the pixel limit contains.</summary>
     public const string OverLimit = "above the limit of";
 
-    /// <summary>Every case, plus a valid PNG renamed .jpg (which must decode: the content decides, not the name).</summary>
+    /// <summary>Every case, each with the outcome it must have: rejected with a reason, or decoded at a size.</summary>
     public static IReadOnlyList<HostileFile> All()
     {
         var png = Encode(SKEncodedImageFormat.Png);
         var jpeg = Encode(SKEncodedImageFormat.Jpeg);
         var random = new byte[4096];
         new Random(17).NextBytes(random);
+        const string empty = "the file is empty (0 bytes).";
+        const string notAnImage = "not a decodable image (SkiaSharp reads JPEG, PNG, WebP, BMP, GIF): Unimplemented.";
+        const string endsInHeader = "the file is truncated: it ends inside the image header.";
+        const string endsInData = "the file is truncated: its data ends before the 48x40 image is complete.";
+        static string Huge(int width, int height) =>
+            $"the header claims {width}x{height} = {(long)width * height:N0} pixels, {OverLimit} 100,000,000 (raise MaxPixels to accept it).";
         return
         [
-            new("empty.jpg", [], "the file is empty (0 bytes)"),
-            new("empty.png", [], "the file is empty (0 bytes)"),
-            new("random.jpg", random, "not a decodable image"),
-            new("random.png", random, "not a decodable image"),
-            new("text.jpg", Encoding.UTF8.GetBytes("<html><body>not an image</body></html>\n"), "not a decodable image"),
-            new("png-signature-only.png", png[..8], "truncated"),
-            new("png-cut-in-header.png", png[..20], "truncated"),
-            new("png-cut-in-data.png", png[..(png.Length / 2)], "truncated"),
-            new("png-without-end.png", png[..^12], null),
-            new("png-idat-bytes-flipped.png", FlipIdat(png), null),
-            new("png-0x0.png", WithPngSize(png, 0, 0), "the header claims a 0x0 image, which has no pixels"),
-            new("png-48x0.png", WithPngSize(png, 48, 0), "the header claims a 48x0 image, which has no pixels"),
-            new("jpeg-soi-only.jpg", jpeg[..2], "not a decodable image"),
-            new("jpeg-cut-in-header.jpg", jpeg[..100], "truncated"),
-            new("jpeg-cut-in-data.jpg", jpeg[..(jpeg.Length / 2)], "truncated"),
-            new("jpeg-without-end.jpg", jpeg[..^2], null),
-            new("png-100000x100000.png", WithPngSize(png, 100_000, 100_000), OverLimit),
-            new("jpeg-65500x65500.jpg", WithJpegSize(jpeg, 65500, 65500), OverLimit),
-            new("bmp-60000x60000.bmp", BmpHeader(60_000, 60_000), OverLimit),
-            new("gif-65535x65535.gif", GifHeader(65535, 65535), OverLimit),
-            new("webp-16383x16383.webp", WithWebpSize(Encode(SKEncodedImageFormat.Webp), 16383, 16383), OverLimit),
-            new("png-named.jpg", png, null),
+            new("empty.jpg", [], empty),
+            new("empty.png", [], empty),
+            new("random.jpg", random, notAnImage),
+            new("random.png", random, notAnImage),
+            new("text.jpg", Encoding.UTF8.GetBytes("<html><body>not an image</body></html>\n"), notAnImage),
+            new("png-signature-only.png", png[..8], endsInHeader),
+            new("png-cut-in-header.png", png[..20], endsInHeader),
+            new("png-cut-in-data.png", png[..(png.Length / 2)], endsInData),
+            // Every pixel is there before the missing IEND chunk.
+            new("png-without-end.png", png[..^12], null, Decodes: (48, 40)),
+            // The stale CRC and the damaged zlib stream are refused (libpng), not decoded into wrong pixels.
+            new("png-idat-bytes-flipped.png", FlipIdat(png), "the image data is corrupt (ErrorInInput)."),
+            new("png-0x0.png", WithPngSize(png, 0, 0), "the header claims a 0x0 image, which has no pixels."),
+            new("png-48x0.png", WithPngSize(png, 48, 0), "the header claims a 48x0 image, which has no pixels."),
+            new("jpeg-soi-only.jpg", jpeg[..2], notAnImage),
+            new("jpeg-cut-in-header.jpg", jpeg[..100], endsInHeader),
+            new("jpeg-cut-in-data.jpg", jpeg[..(jpeg.Length / 2)], endsInData),
+            // libjpeg reports the missing EOI marker as a premature end of data.
+            new("jpeg-without-end.jpg", jpeg[..^2], endsInData),
+            new("png-100000x100000.png", WithPngSize(png, 100_000, 100_000), Huge(100_000, 100_000)),
+            new("jpeg-65500x65500.jpg", WithJpegSize(jpeg, 65500, 65500), Huge(65500, 65500)),
+            new("bmp-60000x60000.bmp", BmpHeader(60_000, 60_000), Huge(60_000, 60_000)),
+            new("gif-65535x65535.gif", GifHeader(65535, 65535), Huge(65535, 65535)),
+            new("webp-16383x16383.webp", WithWebpSize(Encode(SKEncodedImageFormat.Webp), 16383, 16383), Huge(16383, 16383)),
+            // The content decides, not the name.
+            new("png-named.jpg", png, null, Decodes: (48, 40)),
         ];
     }
 
     /// <summary>The cases that claim more pixels than the default limit.</summary>
-    public static IEnumerable<HostileFile> Huge() => All().Where(f => f.Expected == OverLimit);
+    public static IEnumerable<HostileFile> Huge() => All().Where(f => f.Expected?.Contains(OverLimit, StringComparison.Ordinal) == true);
 
     /// <summary>A 48×40 noise image encoded in a format (real codec output, so only the damage is artificial).</summary>
     public static byte[] Encode(SKEncodedImageFormat format, int width = 48, int height = 40)

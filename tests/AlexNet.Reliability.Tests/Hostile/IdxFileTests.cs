@@ -24,16 +24,15 @@ public sealed class IdxFileTests
         var file = HostileIdx.All().Single(f => f.Name == name);
         var path = file.WriteTo(Folder.Path);
         var error = Within.Catch(10, () => IdxFile.Read(path), $"reading {name}");
+        TestContext.WriteLine($"{name}: {error?.Message ?? "read"}");
         var invalid = Assert.IsInstanceOfType<InvalidDataException>(error, error?.ToString() ?? "read without an error");
-        StringAssert.StartsWith(invalid.Message, path + ":");
-        StringAssert.Contains(invalid.Message, file.Expected!);
+        StringAssert.StartsWith(invalid.Message, $"{path}: {file.Expected}");
     }
 
     [TestMethod]
     [DataRow("claims-2147483647-images-idx3-ubyte")]
     [DataRow("gzip-claims-2147483647-images-idx3-ubyte.gz")]
-    [DataRow("gzip-trailing-zeros-idx3-ubyte.gz")]
-    public void HeaderClaimingMoreOrLessThanTheDataAllocatesOnlyWhatTheFileHolds(string name)
+    public void HeaderClaimingMoreThanTheDataAllocatesOnlyWhatTheFileHolds(string name)
     {
         var path = HostileIdx.All().Single(f => f.Name == name).WriteTo(Folder.Path);
         var use = MemoryUse.Of(() =>

@@ -56,8 +56,7 @@ public sealed class IdxFileTests
             string path = Path.Combine(dir, "not-idx.bin");
             File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 1, 7]);
             var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
-            StringAssert.StartsWith(e.Message, path);
-            StringAssert.Contains(e.Message, "magic");
+            Assert.AreEqual($"{path}: not an IDX file: the magic number starts 0x8950, expected 0x0000.", e.Message);
         }
         finally
         {
@@ -75,9 +74,7 @@ public sealed class IdxFileTests
             // Header [3, 2, 2] promises 12 values; only 10 follow.
             File.WriteAllBytes(path, [0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2, .. new byte[10]]);
             var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
-            StringAssert.StartsWith(e.Message, path);
-            StringAssert.Contains(e.Message, "truncated");
-            StringAssert.Contains(e.Message, "promises 12 values, the file holds 10");
+            Assert.AreEqual($"{path}: truncated: the header [3, 2, 2] promises 12 values, the file holds 10.", e.Message);
         }
         finally
         {
@@ -86,7 +83,7 @@ public sealed class IdxFileTests
     }
 
     [TestMethod]
-    public void TruncatedGzipIsRejectedNamingTheFile()
+    public void TruncatedGzipIsRejectedWithThePromisedCount()
     {
         string dir = DataFiles.NewScratchFolder("idx");
         try
@@ -95,7 +92,8 @@ public sealed class IdxFileTests
             var bytes = File.ReadAllBytes(Path.Combine(DataFiles.FashionMnist, "t10k-labels-idx1-ubyte.gz"));
             File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
             var e = Assert.ThrowsExactly<InvalidDataException>(() => IdxFile.Read(path));
-            StringAssert.StartsWith(e.Message, path);
+            // GZipStream hands over what the first half decompresses to; the header check then finds it short.
+            StringAssert.StartsWith(e.Message, $"{path}: truncated: the header [10000] promises 10,000 values, the file holds ");
         }
         finally
         {

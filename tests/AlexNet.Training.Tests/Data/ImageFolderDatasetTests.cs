@@ -50,15 +50,21 @@ public sealed class ImageFolderDatasetTests
     }
 
     [TestMethod]
-    public void ImagesEqualTheSharedPreparationOfTheFile()
+    public void ImagesAreMlNetsIsoCropOfTheFile()
     {
         var train = ImageFolderDataset.Open(Path.Combine(_root, "train"), Options());
         Assert.IsTrue(train.IsCached);
         var image = new float[3 * 64 * 64];
+
         train.ReadImage(2, image);
-        var expected = new float[3 * 64 * 64];
-        PaperPreparation.Load(Path.Combine(_root, "train/rocket/rocket.jpg"), 64, 3, expected);
-        CollectionAssert.AreEqual(expected, image);
+
+        // ML.NET 5.0.1's figures for rocket.jpg: LoadImages, ResizeImages(64, 64, IsoCrop, Center), ExtractPixels(Rgb, planar).
+        var planes = Enumerable.Range(0, 3).Select(c => image.AsSpan(c * 4096, 4096).ToArray()).ToArray();
+        CollectionAssert.AreEqual(new float[] { 231507, 269587, 360300 }, planes.Select(p => p.Sum()).ToArray(), "R, G, B sums");
+        // Row 32, columns 28–35: the rocket's body against the sky.
+        CollectionAssert.AreEqual(new float[] { 54, 54, 61, 119, 147, 135, 125, 52 }, planes[0][(32 * 64 + 28)..(32 * 64 + 36)], "R");
+        CollectionAssert.AreEqual(new float[] { 71, 71, 74, 113, 138, 120, 114, 68 }, planes[1][(32 * 64 + 28)..(32 * 64 + 36)], "G");
+        CollectionAssert.AreEqual(new float[] { 107, 107, 105, 105, 120, 94, 109, 103 }, planes[2][(32 * 64 + 28)..(32 * 64 + 36)], "B");
     }
 
     [TestMethod]

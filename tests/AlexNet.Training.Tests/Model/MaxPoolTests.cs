@@ -94,8 +94,18 @@ public sealed class MaxPoolTests
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        var x = randn([2, 3, 8, 8], ScalarType.Float64);
-        Assert.IsTrue(Same(MaxPool.Apply(x, 3, 2), F.max_pool2d(x, 3, 2)));
+        // Equal values do not say which kernel ran; the output's layout does. For a channels-last input libtorch's kernel
+        // writes a channels-last output, ours a contiguous [N, C, H, W] one. Both inputs are wide enough for our loops.
+        var doubles = randn([2, 12, 24, 3], ScalarType.Float64).permute(0, 3, 1, 2);
+        var floats = randn([2, 12, 24, 3]).permute(0, 3, 1, 2);
+
+        var pooled = MaxPool.Apply(doubles, 3, 2);
+
+        CollectionAssert.AreEqual(new long[] { 2, 3, 5, 11 }, pooled.shape);
+        CollectionAssert.AreEqual(new long[] { 165, 1, 33, 3 }, pooled.stride(), "channels last: libtorch's kernel ran");
+        CollectionAssert.AreEqual(new long[] { 165, 55, 11, 1 }, MaxPool.Apply(floats, 3, 2).stride(), "the control: floats go to our loops");
+        Assert.AreEqual(ScalarType.Float64, pooled.dtype);
+        Assert.IsTrue(Same(pooled, F.max_pool2d(doubles, 3, 2)));
     }
 
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
