@@ -190,6 +190,7 @@ public static class TrainCommand
     private static int Train((TrainOptions Options, int Channels) plan)
     {
         var (o, channels) = plan;
+        o = o with { Runtime = o.Runtime with { BeforeStep = StepHold.FromEnvironment() } };
         var data = TrainingData.Open(o.Data.Path, o.BuildArchitecture(1, channels).ResizeSize, channels, o.Data.TrainLimit, o.Data.ValLimit);
         Console.Error.WriteLine($"data: {data.Name}: {data.Train.Count} train, {data.Validation.Count} validation" +
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");

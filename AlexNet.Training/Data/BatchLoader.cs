@@ -38,6 +38,15 @@ public sealed class BatchLoader
         _options = options;
     }
 
+    /// <summary>
+    /// For tests: called on a worker thread when it finds all <see cref="BatchLoaderOptions.Prefetch"/> slots taken and
+    /// is about to wait for the consumer, with the number of workers then waiting. Without it a test cannot tell a
+    /// worker that waits from one that is merely slow, so it could check that workers stop at Prefetch batches ahead only
+    /// by waiting and hoping; with it, "every worker waits" is a point the test can reach, after which no image is read
+    /// until the consumer takes the next batch.
+    /// </summary>
+    internal Action<int>? WorkersWaitingForASlot { get; init; }
+
     // Waits for a batch unless the epoch is cancelled first: false when it was cancelled and the batch is not there.
     private static bool Built(Task<Batch> batch, CancellationToken cancellationToken)
     {
@@ -86,7 +95,7 @@ public sealed class BatchLoader
         for (int b = 0; b < batches; b++) results[b] = new(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(_options.Prefetch);
-        int next = -1;
+        int next = -1, waiting = 0;
 
         void Work()
         {
@@ -96,7 +105,12 @@ public sealed class BatchLoader
             {
                 try
                 {
-                    slots.Wait(stop.Token);
+                    if (!slots.Wait(0, stop.Token))
+                    {
+                        WorkersWaitingForASlot?.Invoke(Interlocked.Increment(ref waiting));
+                        try { slots.Wait(stop.Token); }
+                        finally { Interlocked.Decrement(ref waiting); }
+                    }
                 }
                 catch (OperationCanceledException)
                 {

@@ -273,6 +273,14 @@ public sealed record RuntimeOptions
     /// <summary>Progress output; null is silent.</summary>
     [JsonIgnore]
     public TextWriter? Log { get; init; }
+    /// <summary>
+    /// Called on the training thread just before each optimisation step, with the number of steps done so far (the
+    /// checkpoint's <see cref="TrainingState.Step"/>); any checkpoint due before that step is written by then. Exists for
+    /// tests: the CLI sets it from <c>ALEXNET_HOLD_BEFORE_STEP</c> so that a test can hold a training process at a known
+    /// step, signal or kill it there and let it go, instead of racing the run to a progress line. Null does nothing.
+    /// </summary>
+    [JsonIgnore]
+    public Action<long>? BeforeStep { get; init; }
 
     /// <summary>runs/&lt;preset&gt;-&lt;local time&gt;, a new folder per run.</summary>
     /// <param name="preset">The architecture preset.</param>

@@ -188,6 +188,7 @@ public sealed class Trainer : IDisposable
             var interval = state.PartialInterval.ToArray(); // loss·n, wrong, seen since the last steps.csv row
             foreach (var batch in loader.Epoch(epoch, stop))
             {
+                o.Runtime.BeforeStep?.Invoke(state.Step);
                 var (loss, wrong) = Step(batch, state.Step);
                 sums[0] += loss * batch.Count; sums[1] += wrong; sums[2] += batch.Count;
                 interval[0] += loss * batch.Count; interval[1] += wrong; interval[2] += batch.Count;

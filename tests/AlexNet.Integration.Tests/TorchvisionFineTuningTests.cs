@@ -56,7 +56,7 @@ public sealed class TorchvisionFineTuningTests
         ours.Zip(theirs, (a, b) => (double)RawFloats.MaxAbsDiff(a, b)).Max();
 
     [TestMethod]
-    public void ExportGivesPyTorchsSoftmaxOnTheSameResizedPixelsWithinOneInTenThousand()
+    public void ExportGivesPyTorchsSoftmaxOnTheSameResizedPixelsToFloatRounding()
     {
         // The 256-px images our serving path makes, handed to PyTorch for CenterCrop(224) and Normalize: the comparison
         // then covers the weights' import, the preset's layers, the export and the normalisation, not two resamplers.
@@ -76,7 +76,9 @@ public sealed class TorchvisionFineTuningTests
         Assert.IsGreaterThan(0.03f, theirs.Min(p => p.Max()), "a nearly uniform softmax would make the comparison trivial");
         double worst = Worst(ours, theirs);
         Console.WriteLine($"max |ML.NET − PyTorch| on the same pixels: {worst:E2}");
-        Assert.IsLessThanOrEqualTo(1e-4, worst);
+        // docs/MLNET.md publishes 9.2e-7 for this row ("the same pixels agree to float rounding"); about twice that here,
+        // for PyTorch's kernels, whose rounding may move with the CPU and the torch build.
+        Assert.IsLessThanOrEqualTo(2e-6, worst);
     }
 
     [TestMethod]
@@ -92,8 +94,24 @@ public sealed class TorchvisionFineTuningTests
         for (int i = 0; i < photos.Length; i++)
             Console.WriteLine($"{TestPhotos.Names[i]}: max |ML.NET − PyTorch| {RawFloats.MaxAbsDiff(ours[i], theirs[i]):E2}, top probability " +
                               $"{ours[i].Max():F4} (ours) {theirs[i].Max():F4} (PyTorch), top class {Array.IndexOf(ours[i], ours[i].Max())} / {Array.IndexOf(theirs[i], theirs[i].Max())}");
-        // Measured 6.6e-3 at most, with top probabilities of 0.04–0.14: the resamplers, not the model, bound it, since the
-        // same pixels agree within 1e-6 (the test above). 1e-2 keeps this a check on the window and the normalisation.
-        Assert.IsLessThanOrEqualTo(1e-2, Worst(ours, theirs));
+        // docs/MLNET.md publishes the differences per photo (the resamplers, not the model, make them: the same pixels
+        // agree to 9.2e-7, the test above); each is held to 1.5 times its figure.
+        for (int i = 0; i < photos.Length; i++)
+            Assert.IsLessThanOrEqualTo(1.5 * PublishedPipelineDifference[TestPhotos.Names[i]], RawFloats.MaxAbsDiff(ours[i], theirs[i]), TestPhotos.Names[i]);
+        // With top probabilities of 0.04–0.14 and the rest near 1/1000, an absolute bound alone would pass a softmax that
+        // ranks the classes differently: the top class must agree too, on the photos where the docs say it does. On
+        // rocket.jpg (640×427) the crop also falls a pixel apart and the docs report the top class changed (303 against
+        // 258), so it is not held there.
+        Assert.IsGreaterThan(0.03f, theirs.Min(p => p.Max()), "a nearly uniform softmax would make the comparison trivial");
+        for (int i = 0; i < photos.Length; i++)
+            if (TestPhotos.Names[i] != "rocket.jpg")
+                Assert.AreEqual(Array.IndexOf(theirs[i], theirs[i].Max()), Array.IndexOf(ours[i], ours[i].Max()), $"{TestPhotos.Names[i]}: top class");
     }
+
+    /// <summary>docs/MLNET.md, "torchvision's weights through our export": max |ML.NET − PyTorch| of the softmax against
+    /// torchvision's own Resize(256) + CenterCrop(224), per photo.</summary>
+    private static readonly Dictionary<string, double> PublishedPipelineDifference = new()
+    {
+        ["astronaut.png"] = 5.0e-3, ["chelsea.png"] = 1.1e-3, ["coffee.png"] = 2.4e-3, ["rocket.jpg"] = 6.6e-3,
+    };
 }

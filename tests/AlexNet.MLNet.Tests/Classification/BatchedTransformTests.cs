@@ -9,13 +9,14 @@ namespace AlexNet.MLNet.Tests.Classification;
 /// <summary>
 /// <c>AlexNetTransformer.Transform</c> scores <see cref="AlexNetOptions.BatchSize"/> images per ONNX Runtime run; a
 /// prediction engine and a reloaded zip go one row per run through ML.NET's own ONNX step. Both give the same columns
-/// and, to float rounding, the same numbers. Seven rows in batches of three: two full batches and one of one.
+/// and the same numbers to the last bit, as docs/MLNET.md says they were measured ("equal to the last bit": ten-crop,
+/// centre crop and whole image, features too, a partial last batch, in-memory images). Seven rows in batches of three:
+/// two full batches and one of one.
 /// </summary>
 [TestClass]
 public sealed class BatchedTransformTests
 {
     private static readonly string[] Seven = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "coffee.png", "astronaut.png", "rocket.jpg"];
-    private const float Tolerance = 1e-5f;
 
     private static IDataView SevenPhotos(MLContext ml) => Pipelines.Paths(ml, Seven.Select(TestPhotos.Path));
 
@@ -36,8 +37,8 @@ public sealed class BatchedTransformTests
         Assert.HasCount(7, batched);
         for (int i = 0; i < 7; i++)
         {
-            Assert.IsLessThanOrEqualTo(Tolerance, IndependentScores.MaxAbsDiff(rowByRow[i].Score, batched[i].Score), $"row {i} score");
-            Assert.IsLessThanOrEqualTo(Tolerance, IndependentScores.MaxAbsDiff(rowByRow[i].Features, batched[i].Features), $"row {i} features");
+            CollectionAssert.AreEqual(rowByRow[i].Score, batched[i].Score, $"row {i} score");
+            CollectionAssert.AreEqual(rowByRow[i].Features, batched[i].Features, $"row {i} features");
             Assert.AreEqual(rowByRow[i].PredictedLabel, batched[i].PredictedLabel, $"row {i} label");
         }
     }
@@ -54,7 +55,7 @@ public sealed class BatchedTransformTests
             var batched = Pipelines.Rows<Prediction>(ml, model.Transform(data));
             var rowByRow = Pipelines.Rows<Prediction>(ml, model.Chain.Transform(data));
             for (int i = 0; i < 7; i++)
-                Assert.IsLessThanOrEqualTo(Tolerance, IndependentScores.MaxAbsDiff(rowByRow[i].Score, batched[i].Score), $"row {i}");
+                CollectionAssert.AreEqual(rowByRow[i].Score, batched[i].Score, $"row {i}");
         }
         finally
         {
@@ -76,7 +77,7 @@ public sealed class BatchedTransformTests
 
         for (int i = 0; i < 7; i++)
         {
-            Assert.IsLessThanOrEqualTo(Tolerance, IndependentScores.MaxAbsDiff(loaded[i].Score, batched[i].Score), $"row {i}");
+            CollectionAssert.AreEqual(loaded[i].Score, batched[i].Score, $"row {i}");
             Assert.AreEqual(loaded[i].PredictedLabel, batched[i].PredictedLabel);
         }
     }
@@ -126,7 +127,7 @@ public sealed class BatchedTransformTests
         {
             path(ref p);
             score(ref s);
-            Assert.IsLessThanOrEqualTo(Tolerance, IndependentScores.MaxAbsDiff(byPath[Path.GetFileName(p.ToString())], s.DenseValues().ToArray()));
+            CollectionAssert.AreEqual(byPath[Path.GetFileName(p.ToString())], s.DenseValues().ToArray(), p.ToString());
             rows++;
         }
         Assert.AreEqual(7, rows);

@@ -20,8 +20,11 @@ public sealed class CropExactnessTests
         for (int i = 0; i < Pipelines.Photos.Length; i++)
         {
             var (expected, _) = IndependentScores.TenCrop(TestModels.Rgb, TestPhotos.Path(Pipelines.Photos[i]));
-            Assert.IsLessThan(1e-4f, IndependentScores.MaxAbsDiff(expected, rows[i].Score), Pipelines.Photos[i]);
+            Assert.IsLessThanOrEqualTo(IndependentScores.TenCropTolerance, IndependentScores.MaxAbsDiff(expected, rows[i].Score), Pipelines.Photos[i]);
             Assert.AreEqual(1f, rows[i].Score.Sum(), 1e-5f);
+            // Scale: the test model's probabilities are far from uniform (top class 0.33–0.52 of 4), so a tolerance of
+            // 1.2e-7 is a real bound, not one any near-uniform output would meet.
+            Assert.IsGreaterThan(0.05f, rows[i].Score.Max() - rows[i].Score.Min(), $"{Pipelines.Photos[i]}: nearly uniform probabilities");
         }
         // Random weights still tell the photos apart: the test would not pass on a constant output.
         Assert.IsGreaterThan(1e-3f, IndependentScores.MaxAbsDiff(rows[0].Score, rows[1].Score));
@@ -37,7 +40,8 @@ public sealed class CropExactnessTests
         for (int i = 0; i < Pipelines.Photos.Length; i++)
         {
             var (expected, _) = IndependentScores.CentreCrop(TestModels.Rgb, TestPhotos.Path(Pipelines.Photos[i]));
-            Assert.IsLessThan(1e-4f, IndependentScores.MaxAbsDiff(expected, rows[i].Score), Pipelines.Photos[i]);
+            // docs/MLNET.md: "exactly 0 for the centre crop": one window, the same network, nothing summed in another order.
+            CollectionAssert.AreEqual(expected, rows[i].Score, Pipelines.Photos[i]);
         }
     }
 

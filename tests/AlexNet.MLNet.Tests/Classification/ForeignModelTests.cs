@@ -29,6 +29,13 @@ namespace AlexNet.MLNet.Tests.Classification;
 public sealed class ForeignModelTests
 {
     private const int Classes = 1000, Fc7 = 4096;
+
+    /// <summary>
+    /// docs/MLNET.md, "Foreign models": <c>Score</c> differs from PyTorch's ten-crop softmax average by at most 1.4e-6 on
+    /// the four photos, and fc7 <c>Features</c> by 4.8e-7 of the largest feature. Held here to about twice those: the
+    /// other side is PyTorch's own kernels, whose float rounding may move with the CPU and the torch build.
+    /// </summary>
+    private const float ScoreTolerance = 3e-6f, RelativeFeatureTolerance = 1e-6f;
     private static readonly string[] Photos = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg"];
 
     /// <summary>torchvision's ImageNet preprocessing: 256-pixel resize, 224-pixel crops, RGB in 0–1, mean and std per channel.</summary>
@@ -86,12 +93,12 @@ public sealed class ForeignModelTests
         {
             float diff = IndependentScores.MaxAbsDiff(_pyTorchScores[i], rows[i].Score);
             Console.WriteLine($"{Photos[i]}: max |ML.NET - PyTorch| = {diff:E2}, top class {ArgMax(_pyTorchScores[i])} at {_pyTorchScores[i].Max():F4}");
-            Assert.IsLessThanOrEqualTo(1e-3f, diff, Photos[i]);
+            Assert.IsLessThanOrEqualTo(ScoreTolerance, diff, Photos[i]);
             worst = Math.Max(worst, diff);
         }
         Console.WriteLine($"ten-crop Score, all photos: max |ML.NET - PyTorch| = {worst:E2}");
-        // What makes 1e-3 a real test: far from uniform (1/1000), and ten-crop far from the centre crop alone.
-        foreach (var scores in _pyTorchScores) Assert.IsGreaterThan(0.1f, scores.Max(), "the softmax is nearly uniform; a 1e-3 comparison would prove little");
+        // What makes the tolerance a real test: far from uniform (1/1000), and ten-crop far from the centre crop alone.
+        foreach (var scores in _pyTorchScores) Assert.IsGreaterThan(0.1f, scores.Max(), "the softmax is nearly uniform; an absolute comparison would prove little");
         float centre = Enumerable.Range(0, Photos.Length).Max(i => IndependentScores.MaxAbsDiff(_pyTorchScores[i], _pyTorchCentre[i]));
         Console.WriteLine($"PyTorch ten-crop vs its centre crop: max difference {centre:E2}");
         Assert.IsGreaterThan(1e-2f, centre, "ten-crop and centre crop agree; the comparison could not tell wrong windows apart");
@@ -107,13 +114,15 @@ public sealed class ForeignModelTests
         {
             Assert.HasCount(Fc7, rows[i].Features);
             float scale = _pyTorchFeatures[i].Max(Math.Abs);
+            // Relative to the largest feature: fc7 activations have no fixed scale, so an absolute bound would mean nothing.
+            Assert.IsGreaterThan(0f, scale, $"{Photos[i]}: fc7 is all zero");
             float diff = IndependentScores.MaxAbsDiff(_pyTorchFeatures[i], rows[i].Features) / scale;
-            Assert.IsLessThanOrEqualTo(1e-3f, diff, Photos[i]);
+            Assert.IsLessThanOrEqualTo(RelativeFeatureTolerance, diff, Photos[i]);
             worst = Math.Max(worst, diff);
             worstScore = Math.Max(worstScore, IndependentScores.MaxAbsDiff(_pyTorchScores[i], rows[i].Score));
         }
         Console.WriteLine($"ten-crop fc7 Features: max |ML.NET - PyTorch| / max |feature| = {worst:E2} (max |feature| {_pyTorchFeatures.Max(f => f.Max(Math.Abs)):F3}); Score: {worstScore:E2}");
-        Assert.IsLessThanOrEqualTo(1e-3f, worstScore);
+        Assert.IsLessThanOrEqualTo(ScoreTolerance, worstScore);
     }
 
     [TestMethod]
@@ -144,7 +153,7 @@ public sealed class ForeignModelTests
         {
             var p = engine.Predict(new PathRow { ImagePath = _squarePhotos[i] });
             Assert.AreEqual(ArgMax(_pyTorchScores[i]).ToString(System.Globalization.CultureInfo.InvariantCulture), p.PredictedLabel, Photos[i]);
-            Assert.IsLessThanOrEqualTo(1e-3f, IndependentScores.MaxAbsDiff(_pyTorchScores[i], p.Score), Photos[i]);
+            Assert.IsLessThanOrEqualTo(ScoreTolerance, IndependentScores.MaxAbsDiff(_pyTorchScores[i], p.Score), Photos[i]);
         }
     }
 
@@ -173,7 +182,7 @@ public sealed class ForeignModelTests
     {
         // PyTorch's figures come from PIL's Resize(256) + CenterCrop(256); ours here from SkiaSharp's IsoCrop resize of
         // the original files (AlexNet.Onnx.Imaging gives the same pixels as ML.NET's ResizeImages). Two resamplers give
-        // different pixels, so the scores are measured here, not held to 1e-3.
+        // different pixels, so the scores are measured here, not held to the same-pixel tolerance.
         var rows = Classify<Prediction>(_plain, TenCrop(), [.. Photos.Select(TestPhotos.Path)]);
 
         float worst = 0;

@@ -74,8 +74,11 @@ public sealed class OutputColumnTests
         var row = Pipelines.Rows<PredictionWithFeatures>(ml, Pipelines.Classify(ml, TestModels.Rgb, options).Fit(data).Transform(data))[0];
         var (_, features) = IndependentScores.TenCrop(TestModels.Rgb, TestPhotos.Path("rocket.jpg"));
         Assert.HasCount(1024, row.Features); // small preset: 2 towers × 512
-        Assert.IsLessThan(1e-3f, IndependentScores.MaxAbsDiff(features, row.Features));
-        Assert.IsGreaterThan(0f, row.Features.Max());
+        // fc7 activations have no fixed scale (here up to 2.7), so the bound is relative to the largest one; measured 8.7e-8
+        // of it (float summation order over the ten crops, as for Score).
+        float largest = features.Max(Math.Abs);
+        Assert.IsGreaterThan(0f, largest, "fc7 is all zero");
+        Assert.IsLessThanOrEqualTo(1e-6f, IndependentScores.MaxAbsDiff(features, row.Features) / largest);
     }
 
     [TestMethod]

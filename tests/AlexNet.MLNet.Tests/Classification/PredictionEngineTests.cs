@@ -28,33 +28,8 @@ public sealed class PredictionEngineTests
         var prediction = engine.Predict(new PathRow { ImagePath = path });
         CollectionAssert.AreEqual(expected[path], prediction.Score);
         var (independent, _) = IndependentScores.TenCrop(TestModels.Rgb, path);
-        Assert.IsLessThan(1e-4f, IndependentScores.MaxAbsDiff(independent, prediction.Score));
+        Assert.IsLessThanOrEqualTo(IndependentScores.TenCropTolerance, IndependentScores.MaxAbsDiff(independent, prediction.Score));
         Assert.AreEqual((uint)Array.IndexOf(prediction.Score, prediction.Score.Max()) + 1, prediction.PredictedLabel, "key k is Score's slot k − 1");
-    }
-
-    [TestMethod]
-    public void EightThreadsPredictingThroughThePoolGetEachPhotosOwnScores()
-    {
-        var (ml, model, expected) = Fitted();
-        var pool = new PooledPredictionEngine<PathRow, Prediction>(ml, model, capacity: 8); // one idle engine kept per thread
-        var paths = expected.Keys.ToArray();
-        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
-        using var start = new Barrier(8);
-        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
-        {
-            start.SignalAndWait();
-            for (int i = 0; i < 12; i++)
-            {
-                var path = paths[(t + i) % paths.Length];
-                var score = pool.Predict(new PathRow { ImagePath = path }).Score;
-                if (IndependentScores.MaxAbsDiff(expected[path], score) > 1e-6f) failures.Add($"thread {t}, {Path.GetFileName(path)}");
-            }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        Assert.IsEmpty(failures, string.Join("; ", failures));
-        Assert.IsGreaterThan(1, pool.Created, "threads ran at the same time on separate engines");
-        Assert.IsLessThanOrEqualTo(8, pool.Created);
     }
 
     [TestMethod]
@@ -71,7 +46,8 @@ public sealed class PredictionEngineTests
             var engine = pool.GetPredictionEngine();
             holding.SignalAndWait();
             var path = paths[t % paths.Length];
-            if (IndependentScores.MaxAbsDiff(expected[path], engine.Predict(new PathRow { ImagePath = path }).Score) > 1e-5f) wrong.Add($"thread {t}");
+            // Bit for bit: each engine runs the same session on its own buffers (docs/RELIABILITY.md: "all bit-equal").
+            if (!engine.Predict(new PathRow { ImagePath = path }).Score.SequenceEqual(expected[path])) wrong.Add($"thread {t}");
             pool.ReturnPredictionEngine(engine);
         })).ToList();
         threads.ForEach(t => t.Start());
@@ -88,7 +64,6 @@ public sealed class PredictionEngineTests
         Assert.AreEqual(64, pool.Disposed, "the idle eight go with the pool");
         Assert.ThrowsExactly<ObjectDisposedException>(() => pool.GetPredictionEngine());
         using var after = ml.Model.CreatePredictionEngine<PathRow, Prediction>(model);
-        Assert.IsLessThanOrEqualTo(1e-5f, IndependentScores.MaxAbsDiff(expected[paths[0]], after.Predict(new PathRow { ImagePath = paths[0] }).Score),
-            "the pool never disposes the model");
+        CollectionAssert.AreEqual(expected[paths[0]], after.Predict(new PathRow { ImagePath = paths[0] }).Score, "the pool never disposes the model");
     }
 }

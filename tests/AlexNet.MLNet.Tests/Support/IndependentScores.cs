@@ -11,6 +11,14 @@ namespace AlexNet.MLNet.Tests.Support;
 /// </summary>
 internal static class IndependentScores
 {
+    /// <summary>
+    /// How far the pipeline's ten-crop <c>Score</c> may be from <see cref="TenCrop"/> on the four photos: docs/MLNET.md
+    /// publishes at most 6e-8 (float summation order: the serving graph averages the ten softmax outputs in float, this
+    /// class in double); twice that here, two float steps between 0.5 and 1. The centre crop is one window, nothing to
+    /// sum: the docs publish exactly 0 and the tests compare every bit.
+    /// </summary>
+    public const float TenCropTolerance = 1.2e-7f;
+
     /// <summary>Four corners and the centre of the R×R image, then the same five mirrored.</summary>
     public static (int Top, int Left, bool Mirror)[] TenCropWindows(int r, int s)
     {

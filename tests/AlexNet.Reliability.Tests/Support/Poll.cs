@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace AlexNet.Reliability.Tests.Support;
 
-/// <summary>Waits for a condition by polling every millisecond (a checkpoint write lasts tens of milliseconds).</summary>
+/// <summary>Waits for a condition by polling every millisecond (a signal handler's answer on a held run's stderr).</summary>
 internal static class Poll
 {
     public static bool Until(Func<bool> condition, TimeSpan timeout)

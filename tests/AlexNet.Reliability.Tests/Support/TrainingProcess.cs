@@ -43,13 +43,19 @@ internal sealed class TrainingProcess : IDisposable
         _process.BeginOutputReadLine();
     }
 
-    /// <summary>Starts <c>dotnet alexnet.dll args</c>.</summary>
-    public static TrainingProcess Start(IEnumerable<string> args)
+    /// <summary>Starts <c>dotnet alexnet.dll args</c>, held before a step when <paramref name="hold"/> is given.</summary>
+    public static TrainingProcess Start(IEnumerable<string> args, StepHold? hold = null)
     {
         var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        return new TrainingProcess(start);
+        return new TrainingProcess(Held(start, hold));
+    }
+
+    private static ProcessStartInfo Held(ProcessStartInfo start, StepHold? hold)
+    {
+        if (hold is not null) start.Environment[StepHold.Variable] = hold.Value;
+        return start;
     }
 
     /// <summary>
@@ -75,7 +81,7 @@ internal sealed class TrainingProcess : IDisposable
     /// Starts the CLI from a launcher that blocks SIGINT and SIGTERM and ignores SIGINT before exec, as a process
     /// supervisor or a thread with a blocked mask may: the mask and the "ignore" are what the child inherits.
     /// </summary>
-    public static TrainingProcess StartWithTerminationSignalsBlocked(IEnumerable<string> args)
+    public static TrainingProcess StartWithTerminationSignalsBlocked(IEnumerable<string> args, StepHold? hold = null)
     {
         var start = new ProcessStartInfo("/usr/bin/python3");
         start.ArgumentList.Add("-c");
@@ -86,7 +92,7 @@ internal sealed class TrainingProcess : IDisposable
             "os.execvp('dotnet', ['dotnet'] + sys.argv[1:])");
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        return new TrainingProcess(start);
+        return new TrainingProcess(Held(start, hold));
     }
 
     public int Pid => _process.Id;

@@ -4,7 +4,7 @@ namespace AlexNet.Reliability.Tests.Training;
 
 /// <summary>
 /// The training CLI killed with SIGKILL (no handler runs) while a checkpoint is being written (held there by a FIFO in
-/// place of its temporary file) and in the middle of an epoch. After every kill the run folder's checkpoint.ckpt must
+/// place of its temporary file) and in the middle of an epoch (held there before a step, <see cref="StepHold"/>). After every kill the run folder's checkpoint.ckpt must
 /// be absent (none had completed) or the last complete one, byte for byte; <c>--resume</c> then finishes the run, with the same weights as a run that was never killed
 /// (<c>--threads 1 --workers 1</c>; the epoch order no longer depends on the per-process HashCode seed).
 /// </summary>
@@ -16,23 +16,25 @@ public sealed class SigkillTests
     public TestContext TestContext { get; set; } = null!;
 
     /// <summary>
-    /// Starts the CLI, lets its first <paramref name="write"/> − 1 checkpoint writes complete, puts a FIFO where the next
-    /// write's temporary file goes, and SIGKILLs the process once that write has put its first bytes into the pipe. The
-    /// writer is then blocked with the pipe full, so every kill lands mid-write (random delays used to miss the write).
+    /// Starts the CLI held before the first step of the epoch whose end makes checkpoint write <paramref name="write"/>
+    /// (ALEXNET_HOLD_BEFORE_STEP): the writes before it are done, that one has not begun. There a FIFO goes where the
+    /// write's temporary file will be; the run is let go, and SIGKILLed once that write has put its first bytes into the
+    /// pipe. The writer is then blocked with the pipe full, so every kill lands mid-write.
     /// </summary>
     private static (long? StepBefore, long? StepAfter, byte[]? Before, byte[]? After) KillDuringCheckpointWrite(string run, int write)
     {
         string checkpoint = Checkpoints.In(run);
         long? before = Checkpoints.Step(run);
-        using var p = TrainingProcess.Start(TrainingProcess.TrainArgs(run, ReferenceRun.Epochs, resume: before != null));
         // Each epoch ends with one checkpoint write, so write k - 1 is done when the checkpoint holds k - 1 more epochs.
-        long expected = (before ?? 0) + (write - 1L) * ReferenceRun.StepsPerEpoch;
-        if (write > 1)
-            Assert.IsTrue(Poll.Until(() => Checkpoints.Step(run) == expected, Patience), $"checkpoint write #{write - 1} never finished. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
+        long held = (before ?? 0) + (write - 1L) * ReferenceRun.StepsPerEpoch;
+        using var hold = new StepHold(held);
+        using var p = TrainingProcess.Start(TrainingProcess.TrainArgs(run, ReferenceRun.Epochs, resume: before != null), hold);
+        Assert.IsTrue(hold.AwaitArrival(Patience), $"the run never reached step {held}. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
+        Assert.AreEqual(write > 1 ? held : before, Checkpoints.Step(run), $"checkpoint write #{write - 1} is done and #{write} has not begun");
         var kept = File.Exists(checkpoint) ? File.ReadAllBytes(checkpoint) : null;
         string tmp = $"{checkpoint}.tmp-{p.Pid}";
-        // The next write is an epoch away (a few hundred ms); a file already there means this process beat the test to it.
-        Assert.IsTrue(Fifo.TryCreate(tmp), $"checkpoint write #{write} had begun before the FIFO was in place");
+        Assert.IsTrue(Fifo.TryCreate(tmp), $"{tmp} exists while the run is held before its next checkpoint write");
+        hold.Release();
         var writer = Fifo.AwaitWriter(tmp, bytes: 4096, Patience);
         Assert.IsNotNull(writer, $"no checkpoint write #{write} began. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
         using (writer.Value.Pipe)
@@ -76,10 +78,11 @@ public sealed class SigkillTests
             Patience, out var stderr);
         Assert.AreEqual(0, code, TrainingProcess.Tail(stderr));
         var before = File.ReadAllBytes(Checkpoints.In(run.Path));
-        using (var p = TrainingProcess.Start(TrainingProcess.TrainArgs(run.Path, ReferenceRun.Epochs, resume: true)))
+        // Held (and killed) before epoch 3's third step: its first two are done, its checkpoint is two steps away.
+        using (var hold = new StepHold(2L * ReferenceRun.StepsPerEpoch + 2))
+        using (var p = TrainingProcess.Start(TrainingProcess.TrainArgs(run.Path, ReferenceRun.Epochs, resume: true), hold))
         {
-            Assert.IsTrue(Poll.Until(() => p.Stderr.Contains($"] 2/{ReferenceRun.StepsPerEpoch}", StringComparison.Ordinal), Patience),
-                TrainingProcess.Tail(p.Stderr));
+            Assert.IsTrue(hold.AwaitArrival(Patience), $"the run never reached epoch 3's third step. stderr:\n{TrainingProcess.Tail(p.Stderr)}");
             p.Signal(Signals.SigKill);
             Assert.AreEqual(128 + Signals.SigKill, p.WaitForExit(Patience));
             StringAssert.Contains(p.Stderr, $"epoch 3/{ReferenceRun.Epochs}");

@@ -11,34 +11,14 @@ internal sealed class ArrayDataset(int channels, int size, float[][] images, int
     public int Channels => channels;
     public int Size => size;
     public IReadOnlyList<string> ClassNames { get; } = labels.Distinct().Order().Select(l => l.ToString()).ToArray();
-    public int Reads { get { lock (_gate) return _reads; } }
+    /// <summary>Images read so far.</summary>
+    public int Reads => Volatile.Read(ref _reads);
     public int GetLabel(int index) => labels[index];
 
     public void ReadImage(int index, Span<float> dest)
     {
         images[index].CopyTo(dest);
-        lock (_gate)
-        {
-            _reads++;
-            Monitor.PulseAll(_gate);
-        }
-    }
-
-    private readonly object _gate = new();
-
-    /// <summary>Waits until at least <paramref name="count"/> images have been read; false if that takes longer than <paramref name="patience"/>.</summary>
-    public bool WaitForReads(int count, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        lock (_gate)
-        {
-            while (_reads < count)
-            {
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left)) return _reads >= count;
-            }
-            return true;
-        }
+        Interlocked.Increment(ref _reads);
     }
 
     /// <summary>Images whose pixel values encode (image, channel, row, column), all whole numbers 0–255.</summary>

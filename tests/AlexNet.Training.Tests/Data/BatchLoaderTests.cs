@@ -117,19 +117,25 @@ public sealed class BatchLoaderTests
     [TestMethod]
     public void WorkersStayAtMostPrefetchBatchesAhead()
     {
-        // Prefetch 2: the batch in hand holds one slot and one more batch may be built; a slot comes back when the consumer
-        // asks for the next batch. The reads are awaited, not slept for: a correct loader reaches 20 and stops there.
+        // Prefetch 2, three workers: the batch in hand holds one slot and one more batch may be built; a slot comes back when
+        // the consumer asks for the next batch. The loader says how many workers wait for a slot; once all three wait, no
+        // image is read until the consumer moves on, so the count of reads is final there, however fast the machine.
         var dataset = ArrayDataset.Patterned(200, 1, 8);
-        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 10, CropSize = 8, Seed = 1, Workers = 3, Prefetch = 2 });
+        using var allWaiting = new SemaphoreSlim(0);
+        var loader = new BatchLoader(dataset, null, new BatchLoaderOptions { BatchSize = 10, CropSize = 8, Seed = 1, Workers = 3, Prefetch = 2 })
+        {
+            WorkersWaitingForASlot = waiting => { if (waiting == 3) allWaiting.Release(); },
+        };
+        var patience = TimeSpan.FromMinutes(1);
         using var batches = loader.Epoch(0).GetEnumerator();
 
         Assert.IsTrue(batches.MoveNext());
-        Assert.IsTrue(dataset.WaitForReads(20, TimeSpan.FromMinutes(1)), "one batch was prefetched beside the one in hand");
-        Assert.AreEqual(20, dataset.Reads, "no third batch while two slots are taken");
+        Assert.IsTrue(allWaiting.Wait(patience), "the three workers never all waited for a slot");
+        Assert.AreEqual(20, dataset.Reads, "the batch in hand and one more: no third batch while two slots are taken");
 
         Assert.IsTrue(batches.MoveNext());
-        Assert.IsTrue(dataset.WaitForReads(30, TimeSpan.FromMinutes(1)), "the first batch's slot went back: a third batch was built");
-        Assert.AreEqual(30, dataset.Reads);
+        Assert.IsTrue(allWaiting.Wait(patience), "the workers never all waited again");
+        Assert.AreEqual(30, dataset.Reads, "the first batch's slot went back: exactly one more batch was built");
     }
 
     [TestMethod]

@@ -45,6 +45,19 @@ public sealed class OnnxParityTests
         Assert.IsTrue(diff <= tolerance, $"{what}: max abs diff {diff:g3} > {tolerance}");
     }
 
+    // fc7 activations have no fixed scale (the largest measured 4.7 for the small preset, 47 with scrambled batch norm), so
+    // an absolute bound means something else for each net: the difference is taken relative to the largest activation.
+    // Measured at most 7.5e-7 of it (float summation order in two libraries); 2e-6 is no looser than the old absolute 1e-4
+    // on any of these nets (it was 2.1e-6 of the batch-norm net's 47) and leaves room for other CPUs' kernels.
+    private static void AssertFc7Close(float[] expected, float[] actual)
+    {
+        Assert.AreEqual(expected.Length, actual.Length, "fc7 features");
+        double largest = expected.Max(Math.Abs);
+        Assert.IsGreaterThan(0.0, largest, "fc7 is all zero");
+        double diff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() / largest;
+        Assert.IsLessThanOrEqualTo(2e-6, diff, $"fc7 features: max |difference| / max |feature| ({largest:g3})");
+    }
+
     [TestMethod]
     [DataRow(false, DisplayName = "small, one device")]
     [DataRow(true, DisplayName = "small, split towers")]
@@ -52,7 +65,7 @@ public sealed class OnnxParityTests
     {
         var r = Both(AlexNetArchitecture.Small(numClasses: 10, inputChannels: 1), split, batch: 5);
         AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
-        AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
+        AssertFc7Close(r.TorchFeatures, r.OnnxFeatures);
     }
 
     [TestMethod]
@@ -108,7 +121,7 @@ public sealed class OnnxParityTests
         var arch = AlexNetArchitecture.Small(numClasses: 10, inputChannels: 1) with { BatchNorm = true, Lrn = null };
         var r = Both(arch, split, batch: 4, ScrambleNorms);
         AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
-        AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
+        AssertFc7Close(r.TorchFeatures, r.OnnxFeatures);
     }
 
     [TestMethod]
@@ -116,7 +129,7 @@ public sealed class OnnxParityTests
     {
         var r = Both(AlexNetArchitecture.Torchvision(numClasses: 20), split: false, batch: 2);
         AssertClose(r.Torch, r.Onnx, 1e-4, "logits");
-        AssertClose(r.TorchFeatures, r.OnnxFeatures, 1e-4, "fc7 features");
+        AssertFc7Close(r.TorchFeatures, r.OnnxFeatures);
     }
 
     [TestMethod]
