@@ -35,6 +35,16 @@ public sealed class BatchLoaderTests
     }
 
     [TestMethod]
+    public void AnEpochCancelledBeforeAnyBatchIsBuiltEndsWithNone()
+    {
+        // Cancelled workers build nothing more: the consumer must not wait for a batch (it waited forever before).
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        var batches = new BatchLoader(ArrayDataset.Patterned(50, 3, 8), null, Training(2)).Epoch(0, stop.Token).ToList();
+        Assert.IsEmpty(batches);
+    }
+
+    [TestMethod]
     public void EachEpochIsADifferentPermutationOfTheIndices()
     {
         var dataset = ArrayDataset.Patterned(50, 3, 8);
