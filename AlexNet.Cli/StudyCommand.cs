@@ -23,6 +23,8 @@ public static class StudyCommand
         };
         var trainLimit = new Option<int>("--train-limit") { Description = "training images per arm", DefaultValueFactory = _ => d.TrainLimit }.Positive();
         var evalLimit = new Option<int>("--eval-limit") { Description = "validation and test images per arm", DefaultValueFactory = _ => d.EvalLimit }.Positive();
+        var testLimit = new Option<int?>("--test-limit") { Description = "test images per arm, scored once at the end [default: --eval-limit]" }
+            .Check(v => v is null or > 0 ? null : "must be positive");
         var epochs = new Option<int>("--epochs") { Description = "epochs per arm", DefaultValueFactory = _ => d.Epochs }.Positive();
         var batch = new Option<int>("--batch-size") { Description = "mini-batch size", DefaultValueFactory = _ => d.BatchSize }.Positive();
         var seed = new Option<int>("--seed") { Description = "seed shared by both arms", DefaultValueFactory = _ => d.Seed };
@@ -33,14 +35,14 @@ public static class StudyCommand
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads (0: libtorch's default)", DefaultValueFactory = _ => d.Threads };
         var command = new Command("study", "run the paper's ablations as paired runs and write CSV, PNG and Markdown reports (docs/PAPER.md)")
         {
-            name, data, colour, trainLimit, evalLimit, epochs, batch, seed, threshold, output, runRoot, workers, threads,
+            name, data, colour, trainLimit, evalLimit, testLimit, epochs, batch, seed, threshold, output, runRoot, workers, threads,
         };
         command.SetAction(r =>
         {
             var which = r.GetValue(name)!;
             var budget = new StudyBudget
             {
-                Data = r.GetValue(data)!, ColourData = r.GetValue(colour), TrainLimit = r.GetValue(trainLimit), EvalLimit = r.GetValue(evalLimit),
+                Data = r.GetValue(data)!, ColourData = r.GetValue(colour), TrainLimit = r.GetValue(trainLimit), EvalLimit = r.GetValue(evalLimit), TestLimit = r.GetValue(testLimit),
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batch), Seed = r.GetValue(seed), Threshold = r.GetValue(threshold),
                 Out = r.GetValue(output)!, RunRoot = r.GetValue(runRoot)!, Workers = r.GetValue(workers), Threads = r.GetValue(threads), Log = Console.Error,
                 // The command as a user types it from the repository root (the arguments as given), and the machine.
@@ -49,22 +51,37 @@ public static class StudyCommand
             };
             var runner = new StudyRunner(budget);
             var clock = Stopwatch.StartNew();
-            foreach (var s in which == "all" ? PaperStudies.All : which == "kernels" ? [] : [PaperStudies.Get(which)])
+            // Ctrl-C or SIGTERM stops the arm in training after its step with a checkpoint; the same command continues it.
+            using var stop = new StopSignals();
+            try
             {
-                var outcome = runner.Run(s);
-                Console.WriteLine($"{s.Name}: {StudyReport.Verdict(outcome)}");
-                Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, s.Name + ".md"))}");
+                Run(which, runner, budget, stop.Token);
             }
-            if (which is "all" or "kernels")
+            catch (OperationCanceledException e) when (stop.Token.IsCancellationRequested)
             {
-                var k = runner.RunKernels();
-                Console.WriteLine("kernels: mean colourfulness per tower (init -> trained): " +
-                                  string.Join(", ", k.TowerColourfulness.Select((t, i) => $"tower {i + 1} {t.Initial:F3} -> {t.Trained:F3}")));
-                Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, "kernels.md"))}");
+                Console.Error.WriteLine($"stopped: {e.Message}");
             }
             Console.WriteLine($"total {clock.Elapsed.TotalSeconds:F0} s");
             return 0;
         });
         return command;
+    }
+
+    // The studies asked for, then the kernels study for "all" and "kernels", each report's path printed as it is written.
+    private static void Run(string which, StudyRunner runner, StudyBudget budget, CancellationToken stop)
+    {
+        foreach (var s in which == "all" ? PaperStudies.All : which == "kernels" ? [] : [PaperStudies.Get(which)])
+        {
+            var outcome = runner.Run(s, stop);
+            Console.WriteLine($"{s.Name}: {StudyReport.Verdict(outcome)}");
+            Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, s.Name + ".md"))}");
+        }
+        if (which is "all" or "kernels")
+        {
+            var k = runner.RunKernels(stop);
+            Console.WriteLine("kernels: mean colourfulness per tower (init -> trained): " +
+                              string.Join(", ", k.TowerColourfulness.Select((t, i) => $"tower {i + 1} {t.Initial:F3} -> {t.Trained:F3}")));
+            Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, "kernels.md"))}");
+        }
     }
 }

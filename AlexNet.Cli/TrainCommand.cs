@@ -196,37 +196,16 @@ public static class TrainCommand
                                 (data.Test != null ? $", {data.Test.Count} test" : "") + $" images, {data.Train.ClassNames.Count} classes");
         if (TerminationSignals.Changes.Length > 0)
             Console.Error.WriteLine($"signals: {TerminationSignals.Changes} by the launching process; both now stop the run with a checkpoint");
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true; // finish the step, save, exit 0
-            stop.Cancel();
-            Console.Error.WriteLine("\nCtrl-C: saving a checkpoint after this step…");
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
-            {
-                ctx.Cancel = true;
-                stop.Cancel();
-                Console.Error.WriteLine("\nSIGTERM: saving a checkpoint after this step…");
-            });
-        try
-        {
-            using var trainer = new Trainer(o, data);
-            Console.Error.WriteLine($"model: {trainer.Architecture.Preset}, {trainer.Model.ParameterCount:N0} parameters, {trainer.Architecture.Towers} tower(s); run folder {o.Runtime.RunDir}");
-            var result = trainer.Run(stop.Token);
-            Console.WriteLine($"checkpoint: {Path.GetFullPath(result.CheckpointPath)}");
-            foreach (var (label, file) in new[] { ("metrics:   ", "metrics.csv"), ("steps:     ", "steps.csv"), ("curve:     ", "training-curve.png") })
-                if (File.Exists(Path.Combine(o.Runtime.RunDir, file))) Console.WriteLine($"{label} {Path.GetFullPath(Path.Combine(o.Runtime.RunDir, file))}");
-            if (result.Interrupted) Console.WriteLine($"resume with: train --run-dir {o.Runtime.RunDir} --resume --epochs {o.Epochs}");
-            if (result.OnnxPath != null) Console.WriteLine($"model:      {Path.GetFullPath(result.OnnxPath)}");
-            return 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var stop = new StopSignals();
+        using var trainer = new Trainer(o, data);
+        Console.Error.WriteLine($"model: {trainer.Architecture.Preset}, {trainer.Model.ParameterCount:N0} parameters, {trainer.Architecture.Towers} tower(s); run folder {o.Runtime.RunDir}");
+        var result = trainer.Run(stop.Token);
+        Console.WriteLine($"checkpoint: {Path.GetFullPath(result.CheckpointPath)}");
+        foreach (var (label, file) in new[] { ("metrics:   ", "metrics.csv"), ("steps:     ", "steps.csv"), ("curve:     ", "training-curve.png") })
+            if (File.Exists(Path.Combine(o.Runtime.RunDir, file))) Console.WriteLine($"{label} {Path.GetFullPath(Path.Combine(o.Runtime.RunDir, file))}");
+        if (result.Interrupted) Console.WriteLine($"resume with: train --run-dir {o.Runtime.RunDir} --resume --epochs {o.Epochs}");
+        if (result.OnnxPath != null) Console.WriteLine($"model:      {Path.GetFullPath(result.OnnxPath)}");
+        return 0;
     }
 
     internal static string Format(object? value) => value switch
