@@ -19,7 +19,7 @@ public static class ArmCache
     /// <summary>What must match for a stored arm to be reused: everything in the budget that shapes training.</summary>
     /// <param name="b">The budget.</param>
     public static string Signature(StudyBudget b) =>
-        $"{Path.GetFullPath(b.Data)}|{b.ColourData}|{b.TrainLimit}|{b.EvalLimit}|{b.Epochs}|{b.BatchSize}|{b.Seed}";
+        $"{Path.GetFullPath(b.Data)}|{b.ColourData}|{b.TrainLimit}|{b.EvalLimit}|{b.Epochs}|{b.BatchSize}|{b.Seed}" + (b.TestLimit is { } t ? $"|test{t}" : "");
 
     /// <summary>The stored arm in <paramref name="runDir"/> when it was trained under <paramref name="budget"/>; otherwise null.</summary>
     /// <param name="runDir">The arm's run folder.</param>

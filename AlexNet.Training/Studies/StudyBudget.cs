@@ -19,6 +19,8 @@ public sealed record StudyBudget
     public int TrainLimit { get; init; } = 2000;
     /// <summary>Validation and test images per arm.</summary>
     public int EvalLimit { get; init; } = 1000;
+    /// <summary>Test images scored once per arm at the end; null scores <see cref="EvalLimit"/> of them, as validation.</summary>
+    public int? TestLimit { get; init; }
     /// <summary>Epochs per arm.</summary>
     public int Epochs { get; init; } = 5;
     /// <summary>Mini-batch size.</summary>
@@ -54,7 +56,8 @@ public sealed record StudyBudget
     /// <summary>One line describing the budget for reports.</summary>
     public string Describe() =>
         $"small preset, {TrainLimit:N0} training images, {Epochs} epochs, batch {BatchSize}, seed {Seed}, " +
-        $"validation and test on {EvalLimit:N0} images each; SGD lr {D.Optimisation.LearningRate:g}, momentum {D.Optimisation.Momentum:g}, " +
+        (TestLimit is { } t && t != EvalLimit ? $"validation on {EvalLimit:N0} images, test on {t:N0}" : $"validation and test on {EvalLimit:N0} images each") +
+        $"; SGD lr {D.Optimisation.LearningRate:g}, momentum {D.Optimisation.Momentum:g}, " +
         $"weight decay {D.Optimisation.WeightDecay:g}, {D.Schedule.LearningRate} schedule";
 
     private static readonly TrainOptions D = new();

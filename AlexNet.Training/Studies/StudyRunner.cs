@@ -55,7 +55,7 @@ public sealed class StudyRunner(StudyBudget budget)
             d = TrainingData.Open(budget.ColourData, size, 3, budget.TrainLimit, budget.EvalLimit);
         else
         {
-            d = TrainingData.Open(budget.Data, size, 1, budget.TrainLimit, budget.EvalLimit);
+            d = TrainingData.Open(budget.Data, size, 1, budget.TrainLimit, budget.EvalLimit, budget.TestLimit);
             if (colour)
                 d = new TrainingData(d.Name + "-illuminated", new IlluminatedDataset(d.Train, budget.Seed * 3L + 1),
                     new IlluminatedDataset(d.Validation, budget.Seed * 3L + 2), d.Test is { } t ? new IlluminatedDataset(t, budget.Seed * 3L + 3) : null);

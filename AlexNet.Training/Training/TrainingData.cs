@@ -22,7 +22,9 @@ public sealed record TrainingData(string Name, IImageDataset Train, IImageDatase
     /// <param name="channels">Channels wanted for image folders (3, or 1 for grayscale).</param>
     /// <param name="trainLimit">Use at most this many training images.</param>
     /// <param name="evalLimit">Use at most this many validation and test images.</param>
-    public static TrainingData Open(string folder, int size, int channels = 3, int? trainLimit = null, int? evalLimit = null)
+    /// <param name="testLimit">Use at most this many test images instead of <paramref name="evalLimit"/>'s (IDX data;
+    /// image folders have no test split).</param>
+    public static TrainingData Open(string folder, int size, int channels = 3, int? trainLimit = null, int? evalLimit = null, int? testLimit = null)
     {
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"Dataset folder '{folder}' does not exist.");
@@ -30,7 +32,7 @@ public sealed record TrainingData(string Name, IImageDataset Train, IImageDatase
         {
             // Only the rows the run uses are prepared: at the paper's 256 px all 60,000 would not fit in one array.
             var (train, val) = FashionMnist.TrainAndValidation(folder, size, IdxValidationImages, trainLimit, evalLimit);
-            var test = FashionMnist.Test(folder, size, evalLimit);
+            var test = FashionMnist.Test(folder, size, testLimit ?? evalLimit);
             return new TrainingData(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), train, val, test);
         }
         var trainDir = Path.Combine(folder, "train");

@@ -81,6 +81,17 @@ public sealed class StudyRunnerTests
     }
 
     [TestMethod]
+    public void ATestLimitScoresThatManyTestImagesAndValidationKeepsTheEvalLimit()
+    {
+        var budget = Tiny(RepoPaths.NewTempFolder("study-test-limit")) with { TestLimit = 48 };
+        var outcome = new StudyRunner(budget).Run(PaperStudies.Get("tencrop"));
+
+        Assert.AreEqual(48, outcome.Paper.Test.CentreCrop.Count);
+        Assert.AreEqual(32, outcome.Paper.TrainError.Count, "the training-error sample is eval-limit sized");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(budget.Out, "tencrop.md")), "validation on 32 images, test on 48");
+    }
+
+    [TestMethod]
     public void AStudyCancelledBeforeItsFirstStepStopsWithACheckpointAtStepZero()
     {
         // The loader's workers stop on the token before building a batch: the epoch must end, not wait for it.
