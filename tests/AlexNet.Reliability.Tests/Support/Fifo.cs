@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using static AlexNet.Reliability.Tests.Support.Libc;
 
 namespace AlexNet.Reliability.Tests.Support;
 
@@ -9,7 +10,6 @@ namespace AlexNet.Reliability.Tests.Support;
 /// </summary>
 internal sealed class Fifo : IDisposable
 {
-    private const int EExist = 17, ORdOnly = 0, OWrOnly = 1, ONonBlock = 0x800;
     private readonly FileStream? _reader;
 
     public string Path { get; }
@@ -54,13 +54,4 @@ internal sealed class Fifo : IDisposable
     }
 
     public void Dispose() => _reader?.Dispose();
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "close")]
-    private static extern int Close(int fd);
-
-    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-    private static extern int MkFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using static AlexNet.Reliability.Tests.Support.Libc;
 
 namespace AlexNet.Reliability.Tests.Support;
 
@@ -12,7 +13,6 @@ namespace AlexNet.Reliability.Tests.Support;
 internal sealed class StepHold : IDisposable
 {
     public const string Variable = "ALEXNET_HOLD_BEFORE_STEP";
-    private const int ORdOnly = 0, OWrOnly = 1, ONonBlock = 0x800;
     private readonly TempFolder _folder = new();
     private int _writeEnd = -1;
 
@@ -60,13 +60,4 @@ internal sealed class StepHold : IDisposable
         Release();
         _folder.Dispose();
     }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "close")]
-    private static extern int Close(int fd);
-
-    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-    private static extern int MkFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 }
