@@ -28,6 +28,19 @@ public static class StudyCommand
         var epochs = new Option<int>("--epochs") { Description = "epochs per arm", DefaultValueFactory = _ => d.Epochs }.Positive();
         var batch = new Option<int>("--batch-size") { Description = "mini-batch size", DefaultValueFactory = _ => d.BatchSize }.Positive();
         var seed = new Option<int>("--seed") { Description = "seed shared by both arms", DefaultValueFactory = _ => d.Seed };
+        var seeds = new Option<int[]>("--seeds")
+        {
+            Description = "run every study under each of these seeds (1,2,3), each seed's reports in OUT/seedN, and write OUT/<study>.md " +
+                          "across them: mean, standard error, and whether the paper's direction is seen [default: --seed alone]",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = r =>
+            {
+                var values = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+                var bad = values.FirstOrDefault(v => !int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
+                if (bad != null) r.AddError($"--seeds: '{bad}' is not a whole number; give seeds like 1,2,3.");
+                return bad != null ? [] : [.. values.Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+            },
+        };
         var threshold = new Option<double>("--threshold") { Description = "training error for 'epochs to reach' (relu, dropout)", DefaultValueFactory = _ => d.Threshold };
         var output = new Option<string>("--out") { Description = "folder for the reports", DefaultValueFactory = _ => d.Out };
         var runRoot = new Option<string>("--run-root") { Description = "folder for the arms' run folders", DefaultValueFactory = _ => d.RunRoot };
@@ -35,7 +48,7 @@ public static class StudyCommand
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads (0: libtorch's default)", DefaultValueFactory = _ => d.Threads };
         var command = new Command("study", "run the paper's ablations as paired runs and write CSV, PNG and Markdown reports (docs/PAPER.md)")
         {
-            name, data, colour, trainLimit, evalLimit, testLimit, epochs, batch, seed, threshold, output, runRoot, workers, threads,
+            name, data, colour, trainLimit, evalLimit, testLimit, epochs, batch, seed, seeds, threshold, output, runRoot, workers, threads,
         };
         command.SetAction(r =>
         {
@@ -49,13 +62,17 @@ public static class StudyCommand
                 Provenance = $"Made by `dotnet run --project AlexNet.Cli -- {string.Join(' ', r.Tokens.Select(t => t.Value))}` " +
                              $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on {Environment.ProcessorCount} cores of {SystemDiagnostics.CpuModel()}.",
             };
-            var runner = new StudyRunner(budget);
+            int[]? across = r.GetValue(seeds);
+            if (across is { Length: 0 }) throw new UsageException("--seeds needs at least one seed, e.g. --seeds 1,2,3.");
+            if (across != null && r.GetResult(seed) is { Implicit: false })
+                throw new UsageException("--seed and --seeds both name the seeds; give one of them.");
             var clock = Stopwatch.StartNew();
             // Ctrl-C or SIGTERM stops the arm in training after its step with a checkpoint; the same command continues it.
             using var stop = new StopSignals();
             try
             {
-                Run(which, runner, budget, stop.Token);
+                if (across is null) Run(which, new StudyRunner(budget), budget, stop.Token);
+                else RunAcrossSeeds(which, across, budget, stop.Token);
             }
             catch (OperationCanceledException e) when (stop.Token.IsCancellationRequested)
             {
@@ -67,12 +84,38 @@ public static class StudyCommand
         return command;
     }
 
-    // The studies asked for, then the kernels study for "all" and "kernels", each report's path printed as it is written.
-    private static void Run(string which, StudyRunner runner, StudyBudget budget, CancellationToken stop)
+    private static IReadOnlyList<Study> Studies(string which) => which == "all" ? PaperStudies.All : which == "kernels" ? [] : [PaperStudies.Get(which)];
+
+    // Seed by seed (so a stopped run leaves whole seeds behind), each seed's reports in OUT/seedN; then one report per
+    // study across the seeds in OUT.
+    private static void RunAcrossSeeds(string which, int[] seeds, StudyBudget budget, CancellationToken stop)
     {
-        foreach (var s in which == "all" ? PaperStudies.All : which == "kernels" ? [] : [PaperStudies.Get(which)])
+        var outcomes = Studies(which).ToDictionary(s => s.Name, _ => new List<StudyOutcome>());
+        foreach (int seed in seeds)
+        {
+            var seeded = budget with { Seed = seed, Out = Path.Combine(budget.Out, $"seed{seed}") };
+            foreach (var (name, outcome) in Run(which, new StudyRunner(seeded), seeded, stop)) outcomes[name].Add(outcome);
+        }
+        Directory.CreateDirectory(budget.Out);
+        foreach (var s in Studies(which))
+        {
+            var summary = new SeedSummary(s, outcomes[s.Name]);
+            string path = Path.Combine(budget.Out, s.Name + ".md");
+            File.WriteAllText(path + ".tmp", summary.Markdown());
+            File.Move(path + ".tmp", path, overwrite: true);
+            Console.WriteLine($"{s.Name}, seeds {string.Join(",", seeds)}: {summary.Spread.Replace("**", "")} {summary.Verdict.Replace("**", "")}");
+            Console.WriteLine($"  -> {Path.GetFullPath(path)}");
+        }
+    }
+
+    // The studies asked for, then the kernels study for "all" and "kernels", each report's path printed as it is written.
+    private static List<(string Name, StudyOutcome Outcome)> Run(string which, StudyRunner runner, StudyBudget budget, CancellationToken stop)
+    {
+        var done = new List<(string, StudyOutcome)>();
+        foreach (var s in Studies(which))
         {
             var outcome = runner.Run(s, stop);
+            done.Add((s.Name, outcome));
             Console.WriteLine($"{s.Name}: {StudyReport.Verdict(outcome)}");
             Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, s.Name + ".md"))}");
         }
@@ -83,5 +126,6 @@ public static class StudyCommand
                               string.Join(", ", k.TowerColourfulness.Select((t, i) => $"tower {i + 1} {t.Initial:F3} -> {t.Trained:F3}")));
             Console.WriteLine($"  -> {Path.GetFullPath(Path.Combine(budget.Out, "kernels.md"))}");
         }
+        return done;
     }
 }
