@@ -24,29 +24,13 @@ public static class ArmCache
     /// <summary>The stored arm in <paramref name="runDir"/> when it was trained under <paramref name="budget"/>; otherwise null.</summary>
     /// <param name="runDir">The arm's run folder.</param>
     /// <param name="budget">The budget in force.</param>
-    public static ArmResult? Load(string runDir, StudyBudget budget)
-    {
-        var path = Path.Combine(runDir, FileName);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            var stored = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json);
-            return stored?.Signature == Signature(budget) ? stored.Arm : null;
-        }
-        catch (JsonException) { return null; }
-    }
+    public static ArmResult? Load(string runDir, StudyBudget budget) => Read<Stored>(Path.Combine(runDir, FileName), budget, s => s.Signature)?.Arm;
 
     /// <summary>Stores a finished arm (atomically).</summary>
     /// <param name="runDir">The arm's run folder.</param>
     /// <param name="budget">The budget it trained under.</param>
     /// <param name="arm">The result.</param>
-    public static void Save(string runDir, StudyBudget budget, ArmResult arm)
-    {
-        Directory.CreateDirectory(runDir);
-        var path = Path.Combine(runDir, FileName);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new Stored(Signature(budget), arm), Json));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public static void Save(string runDir, StudyBudget budget, ArmResult arm) => Write(runDir, FileName, new Stored(Signature(budget), arm));
 
     /// <summary>File name of an arm's start inside its run folder.</summary>
     public const string StartFileName = "arm-start.json";
@@ -54,27 +38,33 @@ public static class ArmCache
     /// <summary>The conv1 kernels an arm started from, when it started under <paramref name="budget"/>; otherwise null.</summary>
     /// <param name="runDir">The arm's run folder.</param>
     /// <param name="budget">The budget in force.</param>
-    public static IReadOnlyList<WeightTensor>? LoadStart(string runDir, StudyBudget budget)
-    {
-        var path = Path.Combine(runDir, StartFileName);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            var stored = JsonSerializer.Deserialize<StoredStart>(File.ReadAllText(path), Json);
-            return stored?.Signature == Signature(budget) ? stored.InitialConv1 : null;
-        }
-        catch (JsonException) { return null; }
-    }
+    public static IReadOnlyList<WeightTensor>? LoadStart(string runDir, StudyBudget budget) =>
+        Read<StoredStart>(Path.Combine(runDir, StartFileName), budget, s => s.Signature)?.InitialConv1;
 
     /// <summary>Stores the start of an arm (atomically), before its first step.</summary>
     /// <param name="runDir">The arm's run folder.</param>
     /// <param name="budget">The budget it trains under.</param>
     /// <param name="initialConv1">conv1 per tower before training: a resumed trainer loads the trained weights instead.</param>
-    public static void SaveStart(string runDir, StudyBudget budget, IReadOnlyList<WeightTensor> initialConv1)
+    public static void SaveStart(string runDir, StudyBudget budget, IReadOnlyList<WeightTensor> initialConv1) =>
+        Write(runDir, StartFileName, new StoredStart(Signature(budget), initialConv1));
+
+    // A stored file when it was written under this budget's signature; null when absent, unreadable or another budget's.
+    private static T? Read<T>(string path, StudyBudget budget, Func<T, string> signature) where T : class
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var stored = JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json);
+            return stored != null && signature(stored) == Signature(budget) ? stored : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    private static void Write<T>(string runDir, string file, T stored)
     {
         Directory.CreateDirectory(runDir);
-        var path = Path.Combine(runDir, StartFileName);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(new StoredStart(Signature(budget), initialConv1), Json));
+        var path = Path.Combine(runDir, file);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(stored, Json));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
