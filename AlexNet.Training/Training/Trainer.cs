@@ -171,6 +171,7 @@ public sealed class Trainer : IDisposable
             BestError = state.BestValError, EpochsSinceImprovement = state.EpochsSinceImprovement, Drops = state.LearningRateDrops,
         };
         var log = o.Runtime.Log;
+        bool StepLimitReached() => o.Runtime.MaxSteps is { } max && state.Step >= max;
         for (int epoch = state.CompletedEpochs; epoch < o.Epochs; epoch++)
         {
             var order = EpochOrder(data.Train.Count, o.Seed, epoch);
@@ -200,7 +201,7 @@ public sealed class Trainer : IDisposable
                     interval = [0, 0, 0];
                 }
                 progress.Report(b, sums[0] / sums[2], sums[1] / sums[2]);
-                if (stop.IsCancellationRequested || o.Runtime.MaxSteps is { } max && state.Step >= max) break;
+                if (stop.IsCancellationRequested || StepLimitReached()) break;
             }
             sums[3] += clock.Elapsed.TotalSeconds;
             // Stopped inside the epoch: after a step (Ctrl-C, the step limit), or by the loader when a cancellation came
@@ -211,8 +212,7 @@ public sealed class Trainer : IDisposable
                 Save(ckpt);
                 WriteCurves();
                 progress.Finish();
-                bool limit = o.Runtime.MaxSteps is { } cap && state.Step >= cap;
-                log?.WriteLine($"{(limit ? "step limit reached" : "interrupted")}: checkpoint saved at epoch {epoch + 1}, batch {b}/{batches} -> {ckpt}");
+                log?.WriteLine($"{(StepLimitReached() ? "step limit reached" : "interrupted")}: checkpoint saved at epoch {epoch + 1}, batch {b}/{batches} -> {ckpt}");
                 return new TrainResult(state, true, ckpt, null);
             }
             progress.Finish();
@@ -239,7 +239,7 @@ public sealed class Trainer : IDisposable
             Save(ckpt);
             WriteCurves();
             log?.WriteLine($"epoch {epoch + 1}: loss {row.TrainLoss:F4}, train error {row.TrainError:P2}, val error {row.ValError:P2} (top-5 {row.ValTop5Error:P2}), {row.ImagesPerSecond:F0} images/s");
-            if (stop.IsCancellationRequested || (o.Runtime.MaxSteps is { } m && state.Step >= m))
+            if (stop.IsCancellationRequested || StepLimitReached())
                 return new TrainResult(state, epoch + 1 < o.Epochs, ckpt, null);
         }
 
