@@ -62,7 +62,8 @@ public static class StudyCommand
                 Provenance = $"Made by `dotnet run --project AlexNet.Cli -- {string.Join(' ', r.Tokens.Select(t => t.Value))}` " +
                              $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on {Environment.ProcessorCount} cores of {SystemDiagnostics.CpuModel()}.",
             };
-            int[]? across = r.GetValue(seeds);
+            // GetValue gives an empty array for an absent collection option, so absence is asked of the parse result.
+            int[]? across = r.GetResult(seeds) is null ? null : r.GetValue(seeds);
             if (across is { Length: 0 }) throw new UsageException("--seeds needs at least one seed, e.g. --seeds 1,2,3.");
             if (across != null && r.GetResult(seed) is { Implicit: false })
                 throw new UsageException("--seed and --seeds both name the seeds; give one of them.");

@@ -22,6 +22,20 @@ public sealed class StudySeedsTests
     }
 
     [TestMethod]
+    public void WithoutSeedsOneSeedWritesItsReportInOutItself()
+    {
+        string folder = Cli.Scratch("study-one-seed");
+        string output = Path.Combine(folder, "out");
+        var (code, text, err) = Cli.Run("study", "lrn", "--seed", "2", "--data", Cli.FashionMnist, "--train-limit", "64", "--eval-limit", "32",
+            "--epochs", "1", "--out", output, "--run-root", Path.Combine(folder, "runs"));
+
+        Assert.AreEqual(0, code, err);
+        Assert.IsTrue(File.Exists(Path.Combine(output, "lrn.md")), text);
+        Assert.IsFalse(Directory.Exists(Path.Combine(output, "seed2")), "one seed's report goes in OUT, not OUT/seed2");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(output, "lrn.md")), "seed 2");
+    }
+
+    [TestMethod]
     public void SeedAndSeedsTogetherAreAUsageError()
     {
         var (code, _, err) = Cli.Run("study", "lrn", "--seeds", "1,2", "--seed", "3");
