@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AlexNet.Onnx.Imaging;
+using AlexNet.Onnx.Model;
 using AlexNet.Training.Data;
 using AlexNet.Training.Export;
 using AlexNet.Training.Training;
@@ -38,17 +39,51 @@ public static class EvaluateCommand
     }
 }
 
-/// <summary><c>export</c>: model.onnx from a checkpoint.</summary>
+/// <summary><c>export</c>: model.onnx from a checkpoint, or from any weight file <c>train --init-from</c> reads (pretrained
+/// weights served with no training run).</summary>
 public static class ExportCommand
 {
     /// <summary>The export command.</summary>
     public static Command Build()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint file or run folder", Required = true };
-        var output = new Option<string?>("--output") { Description = "destination .onnx [default: model.onnx beside the checkpoint]" };
-        var command = new Command("export", "write model.onnx (opset 17) from a checkpoint") { checkpoint, output };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "checkpoint file or run folder" };
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "a weight file train --init-from reads (torchvision's .pth, a PyTorch state dict, .safetensors, a checkpoint, a model.onnx), exported with no training",
+        };
+        var preset = new Option<string?>("--preset") { Description = "the network of the --init-from file: paper, small or torchvision" }
+            .AcceptOnlyFromAmong([.. AlexNetArchitecture.PresetNames]);
+        var classes = new Option<string?>("--classes")
+        {
+            Description = "class names for --init-from, one a line in output order [default: the file's; ImageNet's for a 1000-class file that names none]",
+        };
+        var output = new Option<string?>("--output") { Description = "destination .onnx [default: model.onnx beside the checkpoint; model.onnx here for --init-from]" };
+        var command = new Command("export", "write model.onnx (opset 17) from a checkpoint, or from pretrained weights (--init-from) with no training")
+        {
+            checkpoint, initFrom, preset, classes, output,
+        };
+        command.Validators.Add(r =>
+        {
+            bool fromCheckpoint = r.GetResult(checkpoint) is not null, fromWeights = r.GetResult(initFrom) is not null;
+            if (fromCheckpoint == fromWeights)
+                r.AddError(fromCheckpoint
+                    ? "--checkpoint and --init-from are two sources; give one: --checkpoint for a run's checkpoint, --init-from for any weight file."
+                    : "export needs a source: --checkpoint (a run's checkpoint or folder) or --init-from (a weight file, with --preset).");
+            else if (fromWeights && r.GetResult(preset) is null)
+                r.AddError("--init-from needs --preset (paper, small or torchvision): the network its weights belong to.");
+            else if (fromCheckpoint && (r.GetResult(preset) ?? r.GetResult(classes)) is { } extra)
+                r.AddError($"{extra.IdentifierToken?.Value ?? "--preset"} goes with --init-from; a checkpoint names its own preset and classes.");
+        });
         command.SetAction(r =>
         {
+            if (r.GetValue(initFrom) is { } weights)
+            {
+                var names = r.GetValue(classes) is { } list ? ReadClasses(list) : null;
+                var written = PretrainedExport.Write(weights, r.GetValue(preset)!, r.GetValue(output) ?? "model.onnx", names);
+                Console.WriteLine($"classes: {written.Labels.Count}, {written.LabelSource} ({string.Join(", ", written.Labels.Take(3))}, …)");
+                Console.WriteLine($"model: {Path.GetFullPath(written.Path)}");
+                return 0;
+            }
             var path = r.GetValue(checkpoint)!;
             using var trained = TrainedModel.Load(path);
             var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -58,6 +93,16 @@ public static class ExportCommand
             return 0;
         });
         return command;
+    }
+
+    // One name a line; a trailing newline (or \r\n) adds no class, an empty line inside the list is an error.
+    private static string[] ReadClasses(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--classes: '{path}' does not exist.", path);
+        var lines = File.ReadAllText(path).Replace("\r\n", "\n").TrimEnd('\n').Split('\n');
+        int empty = Array.FindIndex(lines, l => l.Trim().Length == 0);
+        if (empty >= 0) throw new InvalidDataException($"{path}: line {empty + 1} is empty; --classes takes one class name a line.");
+        return lines;
     }
 }
 

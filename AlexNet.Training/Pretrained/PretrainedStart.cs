@@ -46,15 +46,13 @@ public static class PretrainedStart
             ? $"the file's head was trained on other classes ({Classes(fileClasses)}) than this run's ({Classes(runClasses)})"
             : null;
         var arch = model.Architecture;
-        bool modulePrefix = file.Tensors.Keys.Any(k => k.StartsWith(ModulePrefix, StringComparison.Ordinal));
-        static string Strip(string name) => name.StartsWith(ModulePrefix, StringComparison.Ordinal) ? name[ModulePrefix.Length..] : name;
-        bool torchvision = file.Format is not (WeightFormat.Checkpoint or WeightFormat.Onnx) && TorchvisionKeys.Apply(file.Tensors.Keys.Select(Strip));
+        var (torchvision, modulePrefix) = Naming(file);
 
         var unused = new List<PretrainedNote>(file.Skipped);
         var byName = new Dictionary<string, (string FileName, StoredTensor Tensor)>(StringComparer.Ordinal);
         foreach (var (fileName, t) in file.Tensors)
         {
-            var ours = torchvision ? TorchvisionKeys.ToOurs(Strip(fileName)) : Strip(fileName);
+            var ours = OurName(fileName, torchvision);
             if (ours is null)
             {
                 unused.Add(new(fileName, "not a layer of torchvision's AlexNet"));
@@ -136,6 +134,28 @@ public static class PretrainedStart
             Unused = unused,
         };
     }
+
+    /// <summary>The file's classifier head weight (our fc8.weight, torchvision's classifier.6.weight), whose rows are
+    /// the classes the file was trained on, or null when the file has none.</summary>
+    /// <param name="file">The tensors.</param>
+    /// <returns>The file's name for the tensor and the tensor.</returns>
+    public static (string FileName, StoredTensor Tensor)? HeadWeight(WeightFile file)
+    {
+        var (torchvision, _) = Naming(file);
+        foreach (var (fileName, t) in file.Tensors)
+            if (OurName(fileName, torchvision) == "fc8.weight") return (fileName, t);
+        return null;
+    }
+
+    // Whether the file's names are torchvision's, and whether they carry DataParallel's prefix.
+    private static (bool Torchvision, bool ModulePrefix) Naming(WeightFile file) =>
+        (file.Format is not (WeightFormat.Checkpoint or WeightFormat.Onnx) && TorchvisionKeys.Apply(file.Tensors.Keys.Select(Strip)),
+         file.Tensors.Keys.Any(k => k.StartsWith(ModulePrefix, StringComparison.Ordinal)));
+
+    private static string Strip(string name) => name.StartsWith(ModulePrefix, StringComparison.Ordinal) ? name[ModulePrefix.Length..] : name;
+
+    // The model's name for one of the file's, or null for a torchvision name that is no layer of its AlexNet.
+    private static string? OurName(string fileName, bool torchvision) => torchvision ? TorchvisionKeys.ToOurs(Strip(fileName)) : Strip(fileName);
 
     private static string HeadReason(long[] inFile, long[] needed, int classes) =>
         inFile.Length > 0 && inFile[0] != needed[0]
