@@ -23,9 +23,11 @@ internal sealed class PyObject(PyGlobal type, object?[] args)
 
 /// <summary>
 /// A small pickle virtual machine: it rebuilds lists, tuples, dicts, numbers and strings, and turns every call of a
-/// global into data (<see cref="PyObject"/>, or what <see cref="Reduce"/> makes of it) instead of running code, so a
-/// hostile file can build nothing but inert values. Enough for what torch.save writes (protocol 2, the default) and
-/// for protocols 0–5; out-of-band buffers and the extension registry are refused.
+/// global into data (<see cref="PyObject"/>, or what <see cref="Reduce"/> makes of it) instead of running code. Only
+/// the globals torch.save writes for tensors and containers may be named (<see cref="TorchPickleGlobals"/>, as
+/// torch.load(weights_only=True)); any other is refused by name where the pickle names it, before anything is built.
+/// Enough for what torch.save writes (protocol 2, the default) and for protocols 0–5; out-of-band buffers and the
+/// extension registry are refused.
 /// </summary>
 internal sealed class PickleMachine(byte[] data, int start)
 {
@@ -111,10 +113,10 @@ internal sealed class PickleMachine(byte[] data, int start)
                 case 0x8f: stack.Add(new List<object?>()); break; // EMPTY_SET, kept as a list
                 case 0x90: Append(at, PopMark(at)); break; // ADDITEMS
                 case 0x91: stack.Add(PopMark(at)); break; // FROZENSET
-                case (byte)'c': stack.Add(new PyGlobal(Line(), Line())); break; // GLOBAL
+                case (byte)'c': stack.Add(TorchPickleGlobals.Check(new PyGlobal(Line(), Line()), at)); break; // GLOBAL
                 case 0x93: // STACK_GLOBAL
                     var parts = Pops(at, 2);
-                    stack.Add(new PyGlobal(Text(at, parts[0]), Text(at, parts[1])));
+                    stack.Add(TorchPickleGlobals.Check(new PyGlobal(Text(at, parts[0]), Text(at, parts[1])), at));
                     break;
                 case (byte)'R': // REDUCE
                 case 0x81: // NEWOBJ
@@ -131,7 +133,7 @@ internal sealed class PickleMachine(byte[] data, int start)
                 }
                 case (byte)'i': // INST
                 {
-                    var type = new PyGlobal(Line(), Line());
+                    var type = TorchPickleGlobals.Check(new PyGlobal(Line(), Line()), at);
                     stack.Add(Reduce(type, PopMark(at).ToArray()));
                     break;
                 }

@@ -34,6 +34,9 @@ internal static class PyBridgeFiles
         }
         catch (InvalidDataException e) { throw new InvalidDataException($"the zip archive is damaged: {e.Message}", e); }
         if (!hasPickle) throw new InvalidDataException("a zip archive without the data.pkl that torch.save writes");
+        // PyBridge's unpickler (Razorvine.Pickle) keeps no list of the globals a weights file may name: what it makes of
+        // another (an error, or an object it builds) is its own affair. Ours refuses them by name, so it reads the pickle first.
+        TorchSaveReader.CheckGlobals(stream);
 
         stream.Position = 0;
         using var scope = NewDisposeScope();

@@ -105,6 +105,20 @@ internal static class TorchSaveReader
         Collect(root, tensors, skipped);
     }
 
+    /// <summary>Runs a zip-format file's pickle (data.pkl) through <see cref="PickleMachine"/> without reading any tensor,
+    /// so that a global outside <see cref="TorchPickleGlobals"/> is refused before another reader (PyBridge) sees the file.</summary>
+    /// <param name="stream">The file, positioned anywhere; left open.</param>
+    /// <exception cref="RefusedGlobalException">The pickle names a global that a weights file may not.</exception>
+    /// <exception cref="InvalidDataException">The archive or its pickle is damaged.</exception>
+    public static void CheckGlobals(Stream stream)
+    {
+        stream.Position = 0;
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var pickle = zip.Entries.FirstOrDefault(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal))
+            ?? throw new InvalidDataException("a zip archive without the data.pkl that torch.save writes");
+        new PickleMachine(ReadEntry(pickle), 0) { PersistentLoad = pid => pid }.Load();
+    }
+
     private static byte[] ReadEntry(ZipArchiveEntry entry)
     {
         if (entry.Length > Array.MaxLength) throw new InvalidDataException($"{entry.FullName} is over 2 GB, which this reader does not read");

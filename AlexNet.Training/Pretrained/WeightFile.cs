@@ -66,6 +66,8 @@ public sealed class WeightFile
                 case WeightFormat.Safetensors: PyBridgeFiles.ReadSafetensors(path, tensors, skipped); break;
             }
         }
+        // Said as it is: the file may be a state dict, but one that asks for code to run.
+        catch (RefusedGlobalException e) { throw Error(path, e.Message, e); }
         catch (InvalidDataException e)
         {
             throw Error(path, format switch
@@ -79,7 +81,34 @@ public sealed class WeightFile
         catch (EndOfStreamException e) { throw Error(path, $"the file ends early; it is truncated ({e.Message})", e); }
         if (tensors.Count == 0 && skipped.Count == 0)
             throw Error(path, $"a {format.Describe()} without any tensors");
+        CheckFinite(path, tensors);
         return new WeightFile(path, format, tensors, skipped, classNames);
+    }
+
+    // Every format comes through here: a NaN or infinite weight is refused at load, naming the tensors, rather than found
+    // when the first step's loss is NaN or, in an export, when every score is.
+    private static void CheckFinite(string path, Dictionary<string, StoredTensor> tensors)
+    {
+        const int Shown = 12;
+        var bad = new List<string>();
+        // By name: PyBridge's dictionary gives the zip format's tensors in no fixed order.
+        foreach (var (name, t) in tensors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            long nan = 0, infinite = 0;
+            foreach (float v in t.Data)
+                if (!float.IsFinite(v))
+                {
+                    if (float.IsNaN(v)) nan++;
+                    else infinite++;
+                }
+            if (nan + infinite > 0)
+                bad.Add($"'{name}' holds {Count(nan, "NaN")}{(nan > 0 && infinite > 0 ? " and " : "")}{Count(infinite, "infinite value")} of {t.Data.LongLength}");
+        }
+        if (bad.Count > 0)
+            throw Error(path, $"non-finite weights: {string.Join("; ", bad.Take(Shown))}{(bad.Count > Shown ? $"; and {bad.Count - Shown} more tensors" : "")}. " +
+                "A network with them scores NaN for every image; the file is damaged or came from a run that diverged");
+
+        static string Count(long n, string what) => n == 0 ? "" : $"{n} {what}{(n == 1 || what == "NaN" ? "" : "s")}";
     }
 
     /// <summary>Tells the format from the file's first bytes (an ONNX protobuf has no magic: its first field, or the
