@@ -7,7 +7,7 @@ using AlexNet.Training.Training;
 
 namespace AlexNet.Training.Export;
 
-/// <summary>What <see cref="PretrainedExport.Write"/> wrote.</summary>
+/// <summary>What <see cref="PretrainedExport.Write(string, string, string, IReadOnlyList{string}?)"/> wrote.</summary>
 /// <param name="Path">The model.onnx.</param>
 /// <param name="Format">The weight file's format.</param>
 /// <param name="Architecture">The network exported.</param>
@@ -45,15 +45,33 @@ public static class PretrainedExport
     /// <exception cref="ArgumentException">An unknown preset.</exception>
     public static PretrainedExportResult Write(string weightsPath, string preset, string output, IReadOnlyList<string>? classNames = null)
     {
-        if (!AlexNetArchitecture.PresetNames.Contains(preset, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException($"Unknown preset '{preset}'. Use {string.Join(", ", AlexNetArchitecture.PresetNames.Select(p => $"'{p}'"))}.", nameof(preset));
-        var file = WeightFile.Read(weightsPath);
+        CheckPresetName(preset);
+        return Write(WeightFile.Read(weightsPath), preset, output, classNames);
+    }
+
+    /// <summary>Writes tensors already read (or edited) as a model.onnx; a checkpoint or model.onnx is read again from
+    /// <see cref="WeightFile.Path"/> for its mean image and settings.</summary>
+    /// <param name="file">The tensors.</param>
+    /// <param name="preset">paper, small or torchvision.</param>
+    /// <param name="output">Destination .onnx (written atomically).</param>
+    /// <param name="classNames">The class names in output order, instead of the file's or ImageNet's.</param>
+    /// <exception cref="InvalidDataException">As <see cref="Write(string, string, string, IReadOnlyList{string}?)"/>.</exception>
+    /// <exception cref="ArgumentException">An unknown preset.</exception>
+    public static PretrainedExportResult Write(WeightFile file, string preset, string output, IReadOnlyList<string>? classNames = null)
+    {
+        CheckPresetName(preset);
         return file.Format switch
         {
             WeightFormat.Checkpoint => FromCheckpoint(file, preset, output, classNames),
             WeightFormat.Onnx => FromOnnx(file, preset, output, classNames),
             _ => FromStateDict(file, preset, output, classNames),
         };
+    }
+
+    private static void CheckPresetName(string preset)
+    {
+        if (!AlexNetArchitecture.PresetNames.Contains(preset, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"Unknown preset '{preset}'. Use {string.Join(", ", AlexNetArchitecture.PresetNames.Select(p => $"'{p}'"))}.", nameof(preset));
     }
 
     private static PretrainedExportResult FromStateDict(WeightFile file, string preset, string output, IReadOnlyList<string>? classNames)
