@@ -91,23 +91,23 @@ public static class MklVendorCheck
         string shown = string.IsNullOrWhiteSpace(setting) ? "auto" : setting.Trim();
         int? answer;
         try { answer = AnswerFor(setting, vendor); }
-        catch (FormatException e) { return new MklVendorState(shown, vendor, null, $"{e.Message} MKL answers for itself."); }
+        catch (FormatException e) { return new MklVendorState(shown, vendor, null, $"{e.Message} MKL answers for itself.", Asked: true); }
         if (answer is null)
-            return new MklVendorState(shown, vendor, null, shown == "auto"
+            return new MklVendorState(shown, vendor, null, Asked: false, Description: shown == "auto"
                 ? $"MKL answers for itself ({Variable}=auto interposes on AMD processors only; this one is {vendor ?? "not x86"})"
                 : $"MKL answers for itself ({Variable}={shown})");
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
-            return new MklVendorState(shown, vendor, null, "MKL answers for itself: answering in its place works on Linux x64 only (libtorch_cpu.so's dynamic symbols)");
+            return new MklVendorState(shown, vendor, null, "MKL answers for itself: answering in its place works on Linux x64 only (libtorch_cpu.so's dynamic symbols)", Asked: true);
         try
         {
             if (LibtorchLoaded())
-                return new MklVendorState(shown, vendor, null, "MKL answers for itself: libtorch was loaded before our answer could be, and MKL keeps the first answer");
+                return new MklVendorState(shown, vendor, null, "MKL answers for itself: libtorch was loaded before our answer could be, and MKL keeps the first answer", Asked: true);
             Load(answer.Value);
-            return new MklVendorState(shown, vendor, answer, $"answered {answer} by {LibraryName} ({Variable}={shown})");
+            return new MklVendorState(shown, vendor, answer, $"answered {answer} by {LibraryName} ({Variable}={shown})", Asked: true);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or IOException or InvalidOperationException)
         {
-            return new MklVendorState(shown, vendor, null, $"MKL answers for itself: loading {LibraryName} failed: {e.Message}");
+            return new MklVendorState(shown, vendor, null, $"MKL answers for itself: loading {LibraryName} failed: {e.Message}", Asked: true);
         }
     }
 
@@ -289,7 +289,9 @@ public static class MklVendorCheck
 /// <param name="CpuVendor">The CPU vendor string (GenuineIntel, AuthenticAMD, …); null off x86.</param>
 /// <param name="Answer">What our library answers MKL (1 or 0), or null when MKL answers for itself.</param>
 /// <param name="Description">What was done and why, in plain words (for logs and <c>doctor</c>).</param>
-public sealed record MklVendorState(string Setting, string? CpuVendor, int? Answer, string Description);
+/// <param name="Asked">Whether the setting asked for an answer here (or was not understood): then the trainer logs
+/// <paramref name="Description"/>, whether the answer was given or why not.</param>
+public sealed record MklVendorState(string Setting, string? CpuVendor, int? Answer, string Description, bool Asked);
 
 /// <summary>The MKL inside libtorch, as it reports itself.</summary>
 /// <param name="Version">MKL's version, e.g. 2024.0.2.</param>
