@@ -19,7 +19,8 @@ namespace AlexNet.Training.Model;
 /// The library is one function (<c>mov eax, answer; ret</c>) in a 500-byte ELF shared object that this class writes
 /// itself, into an anonymous memory file (<c>memfd_create</c>) that <c>dlopen</c> reads through <c>/proc/self/fd</c>:
 /// nothing to compile, so it works where no C compiler is installed (a user's machine, a NuGet consumer), nothing
-/// shipped per platform, and nothing written to disk (so a <c>noexec</c> /tmp does not matter). Any failure leaves MKL
+/// shipped per platform, and nothing written to disk (so a <c>noexec</c> /tmp does not matter; where the memory file
+/// cannot be mapped executable, a temporary file is tried). Any failure leaves MKL
 /// to answer for itself and is reported by <see cref="State"/> (the trainer's log, <c>alexnet doctor</c>).
 /// </para>
 /// <para>
@@ -105,7 +106,7 @@ public static class MklVendorCheck
             Load(answer.Value);
             return new MklVendorState(shown, vendor, answer, $"answered {answer} by {LibraryName} ({Variable}={shown})", Asked: true);
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or IOException or InvalidOperationException or UnauthorizedAccessException)
         {
             return new MklVendorState(shown, vendor, null, $"MKL answers for itself: loading {LibraryName} failed: {e.Message}", Asked: true);
         }
@@ -122,13 +123,28 @@ public static class MklVendorCheck
     private static void Load(int answer)
     {
         var image = SharedObject(answer);
+        string? memfdProblem = null;
         int fd = Native.MemfdCreate(LibraryName, 0);
-        if (fd < 0) throw new IOException($"memfd_create failed (errno {Marshal.GetLastPInvokeError()})");
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        RandomAccess.Write(handle, image, 0);
-        // RTLD_NOW: any defect in the image shows here, not at MKL's first call. Never closed: it must outlive libtorch.
-        if (Native.DlOpen($"/proc/self/fd/{fd}", Native.RtldNow | Native.RtldGlobal) == 0)
-            throw new InvalidOperationException(Native.DlError() ?? "dlopen failed");
+        if (fd >= 0)
+        {
+            using var handle = new SafeFileHandle(fd, ownsHandle: true);
+            RandomAccess.Write(handle, image, 0);
+            // RTLD_NOW: a defect in the image shows here, not at MKL's first call. Never closed: it must outlive libtorch.
+            if (Native.DlOpen($"/proc/self/fd/{fd}", Native.RtldNow | Native.RtldGlobal) != 0) return;
+            memfdProblem = Native.DlError();
+        }
+        else memfdProblem = $"memfd_create failed (errno {Marshal.GetLastPInvokeError()})";
+
+        // Where anonymous memory files may not be mapped executable (vm.memfd_noexec, a seccomp policy): a private
+        // temporary file, removed once loaded (the mapping stays). A noexec temporary folder fails this too.
+        string dir = Directory.CreateTempSubdirectory("alexnet-mkl-").FullName, path = Path.Combine(dir, LibraryName);
+        try
+        {
+            File.WriteAllBytes(path, image);
+            if (Native.DlOpen(path, Native.RtldNow | Native.RtldGlobal) == 0)
+                throw new InvalidOperationException($"{memfdProblem}; from {path}: {Native.DlError() ?? "dlopen failed"}");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     /// <summary>
