@@ -100,8 +100,9 @@ public sealed class MklVendorCheckTests
         Assert.AreEqual(1, fast.State.GetProperty("Answer").GetInt32(), fast.Output);
         Assert.AreEqual(0, generic.State.GetProperty("Answer").GetInt32(), generic.Output);
         Assert.IsTrue(fast.Mkl.GetProperty("AnsweredByUs").GetBoolean() && generic.Mkl.GetProperty("AnsweredByUs").GetBoolean());
-        Assert.AreNotEqual(fast.Mkl.GetProperty("CodePath").GetString(), generic.Mkl.GetProperty("CodePath").GetString(),
-            "MKL reports the same code path for both answers: the comparison would not compare two paths");
+        // An AVX2-only AMD CPU may get the same kernels from MKL either way; then there are no two paths to compare.
+        if (fast.Mkl.GetProperty("CodePath").GetString() == generic.Mkl.GetProperty("CodePath").GetString())
+            Assert.Inconclusive($"MKL takes one path for both answers on this CPU: {fast.Mkl.GetProperty("CodePath").GetString()}");
 
         float[] x = fast.Read("x"), w = fast.Read("w"), g = fast.Read("g");
         CollectionAssert.AreEqual(x, generic.Read("x"), "both children start from the same seeded tensors");
@@ -109,17 +110,19 @@ public sealed class MklVendorCheckTests
         const int Batch = 32, In = 9216, Out = 256;
 
         // y[i, j] = Σₖ x[i, k]·w[j, k] (+ b[j], one more rounding, inside the allowance)
-        AssertAgree("y", fast.Read("y"), generic.Read("y"), Batch, Out, In, (i, j, k) => Math.Abs((double)x[i * In + k] * w[j * In + k]));
+        int differing = AssertAgree("y", fast.Read("y"), generic.Read("y"), Batch, Out, In, (i, j, k) => Math.Abs((double)x[i * In + k] * w[j * In + k]));
         // w.grad[j, k] = Σᵢ g[i, j]·x[i, k]
-        AssertAgree("w.grad", fast.Read("w.grad"), generic.Read("w.grad"), Out, In, Batch, (j, k, i) => Math.Abs((double)g[i * Out + j] * x[i * In + k]));
+        differing += AssertAgree("w.grad", fast.Read("w.grad"), generic.Read("w.grad"), Out, In, Batch, (j, k, i) => Math.Abs((double)g[i * Out + j] * x[i * In + k]));
         // x.grad[i, k] = Σⱼ g[i, j]·w[j, k]
-        AssertAgree("x.grad", fast.Read("x.grad"), generic.Read("x.grad"), Batch, In, Out, (i, k, j) => Math.Abs((double)g[i * Out + j] * w[j * In + k]));
+        differing += AssertAgree("x.grad", fast.Read("x.grad"), generic.Read("x.grad"), Batch, In, Out, (i, k, j) => Math.Abs((double)g[i * Out + j] * w[j * In + k]));
+        Assert.IsGreaterThan(0, differing, "every result is bit-identical although MKL named two paths: the same kernels ran");
     }
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int IntFunction();
 
-    private static void AssertAgree(string name, float[] a, float[] b, int rows, int cols, int terms, Func<int, int, int, double> absProduct)
+    // Returns how many elements differ at all.
+    private static int AssertAgree(string name, float[] a, float[] b, int rows, int cols, int terms, Func<int, int, int, double> absProduct)
     {
         Assert.HasCount(rows * cols, a, name);
         Assert.HasCount(rows * cols, b, name);
@@ -137,7 +140,7 @@ public sealed class MklVendorCheckTests
                 worst = Math.Max(worst, diff / (allowance * scale));
             }
         Assert.IsLessThanOrEqualTo(1.0, worst, $"{name}: the paths differ by {worst:g3} times the allowance 4·√{terms}·u·Σ|aₖbₖ|");
-        Assert.IsGreaterThan(0, differing, $"{name}: every element is bit-identical, so the two paths ran the same kernel");
+        return differing;
     }
 
     private sealed record ProbeRun(string Output, JsonElement State, JsonElement Mkl, string Folder)
