@@ -100,9 +100,9 @@ public static class DoctorCommand
     public static string DescribeMkl(MklReport? mkl, MklVendorState? check)
     {
         if (mkl is null) return "not in this libtorch (no MKL to report on)";
-        string who = mkl.AnsweredByUs
-            ? $"answered {mkl.Answer} by {MklVendorCheck.LibraryName} (MKL's own check says {mkl.MklAnswer})"
-            : $"answered {mkl.Answer} by MKL itself";
+        string who = mkl.AnsweredBy == "MKL"
+            ? $"answered {mkl.Answer} by MKL itself"
+            : $"answered {mkl.Answer} by {mkl.AnsweredBy} (MKL's own check says {mkl.MklAnswer})";
         return $"{mkl.Version}; CPU vendor {mkl.CpuVendor ?? "unknown"}; vendor check {who}\n" +
                $"code path: {mkl.CodePath}\n" +
                (check?.Description ?? $"{MklVendorCheck.Variable} not applied: this process never called MklVendorCheck.Apply");

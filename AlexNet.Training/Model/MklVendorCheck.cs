@@ -16,7 +16,7 @@ namespace AlexNet.Training.Model;
 /// scope first: a library that defines the same name and is loaded with <c>RTLD_GLOBAL</c> before libtorch answers
 /// in MKL's place, in-process, as <c>LD_PRELOAD</c> would — no re-exec needed.
 /// <para>
-/// The library is one function (<c>mov eax, answer; ret</c>) in a 500-byte ELF shared object that this class writes
+/// The library is one function (<c>mov eax, answer; ret</c>) in a 536-byte ELF shared object that this class writes
 /// itself, into an anonymous memory file (<c>memfd_create</c>) that <c>dlopen</c> reads through <c>/proc/self/fd</c>:
 /// nothing to compile, so it works where no C compiler is installed (a user's machine, a NuGet consumer), nothing
 /// shipped per platform, and nothing written to disk (so a <c>noexec</c> /tmp does not matter; where the memory file
@@ -48,6 +48,7 @@ public static class MklVendorCheck
 
     private static readonly Lock Gate = new();
     private static MklVendorState? state;
+    private static nint ours;   // our function's address once loaded, to tell it from another library's (LD_PRELOAD)
 
     /// <summary>What <see cref="Apply"/> did in this process; null before it ran.</summary>
     public static MklVendorState? State { get { lock (Gate) return state; } }
@@ -103,6 +104,8 @@ public static class MklVendorCheck
         {
             if (LibtorchLoaded())
                 return new MklVendorState(shown, vendor, null, "MKL answers for itself: libtorch was loaded before our answer could be, and MKL keeps the first answer", Asked: true);
+            if (Native.DlSym(0, FunctionName) is var other and not 0)   // an LD_PRELOAD library comes first in the global scope
+                return new MklVendorState(shown, vendor, null, $"not loaded: {Native.LibraryOf(other) ?? "another library"} already answers MKL's vendor check", Asked: true);
             Load(answer.Value);
             return new MklVendorState(shown, vendor, answer, $"answered {answer} by {LibraryName} ({Variable}={shown})", Asked: true);
         }
@@ -130,7 +133,8 @@ public static class MklVendorCheck
             using var handle = new SafeFileHandle(fd, ownsHandle: true);
             RandomAccess.Write(handle, image, 0);
             // RTLD_NOW: a defect in the image shows here, not at MKL's first call. Never closed: it must outlive libtorch.
-            if (Native.DlOpen($"/proc/self/fd/{fd}", Native.RtldNow | Native.RtldGlobal) != 0) return;
+            nint h = Native.DlOpen($"/proc/self/fd/{fd}", Native.RtldNow | Native.RtldGlobal);
+            if (h != 0) { ours = Native.DlSym(h, FunctionName); return; }
             memfdProblem = Native.DlError();
         }
         else memfdProblem = $"memfd_create failed (errno {Marshal.GetLastPInvokeError()})";
@@ -141,8 +145,9 @@ public static class MklVendorCheck
         try
         {
             File.WriteAllBytes(path, image);
-            if (Native.DlOpen(path, Native.RtldNow | Native.RtldGlobal) == 0)
-                throw new InvalidOperationException($"{memfdProblem}; from {path}: {Native.DlError() ?? "dlopen failed"}");
+            nint h = Native.DlOpen(path, Native.RtldNow | Native.RtldGlobal);
+            if (h == 0) throw new InvalidOperationException($"{memfdProblem}; from {path}: {Native.DlError() ?? "dlopen failed"}");
+            ours = Native.DlSym(h, FunctionName);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
@@ -234,10 +239,15 @@ public static class MklVendorCheck
                     mklAnswer = ((delegate* unmanaged<int>)own)();
                     effective = global != 0 && global != own ? ((delegate* unmanaged<int>)global)() : mklAnswer;
                 }
+                // Whoever defines the function the global scope finds answers MKL: nobody (MKL itself), our library,
+                // or another one (an LD_PRELOAD the user set), named by its file.
+                string answeredBy = global == 0 || global == own ? "MKL"
+                    : global == ours ? LibraryName
+                    : Native.LibraryOf(global) ?? "an unknown library";
                 var v = new MklVersion();
                 unsafe { ((delegate* unmanaged<MklVersion*, void>)version)(&v); }
                 return new MklReport($"{v.Major}.{v.Minor}.{v.Update}", Marshal.PtrToStringAnsi(v.Processor) ?? "", mklAnswer,
-                    effective, global != 0 && global != own, CpuVendor());
+                    effective, answeredBy, CpuVendor());
             }
             finally { Native.DlClose(torch); }
         }
@@ -288,6 +298,25 @@ public static class MklVendorCheck
 
         public static int MemfdCreate(string name, uint flags) => memfd_create(name, flags);
 
+        // dladdr's Dl_info: the file of the object holding an address.
+        public static string? LibraryOf(nint address)
+        {
+            var info = new DlInfo();
+            int found;
+            try { found = dladdr(address, ref info); }
+            catch (EntryPointNotFoundException) { found = dladdr_dl(address, ref info); }
+            return found != 0 ? Marshal.PtrToStringAnsi(info.FileName) : null;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct DlInfo
+        {
+            public nint FileName, FileBase, SymbolName, SymbolAddress;
+        }
+
+        [DllImport("libc")] private static extern int dladdr(nint address, ref DlInfo info);
+        [DllImport("libdl.so.2", EntryPoint = "dladdr")] private static extern int dladdr_dl(nint address, ref DlInfo info);
+
         [DllImport("libc", CharSet = CharSet.Ansi)] private static extern nint dlopen(string path, int flags);
         [DllImport("libc", CharSet = CharSet.Ansi)] private static extern nint dlsym(nint handle, string name);
         [DllImport("libc")] private static extern int dlclose(nint handle);
@@ -314,7 +343,12 @@ public sealed record MklVendorState(string Setting, string? CpuVendor, int? Answ
 /// <param name="CodePath">The processor optimisation MKL dispatches to (MKLVersion.Processor), e.g.
 /// "Intel(R) Advanced Vector Extensions 512 (Intel(R) AVX-512) …", or "… SSE2 …" on the generic path.</param>
 /// <param name="MklAnswer">What MKL's own <c>mkl_serv_intel_cpu_true</c> answers here.</param>
-/// <param name="Answer">What MKL is told: ours when <paramref name="AnsweredByUs"/>, its own otherwise.</param>
-/// <param name="AnsweredByUs">Whether our library answers in MKL's place.</param>
+/// <param name="Answer">What MKL is told: by <paramref name="AnsweredBy"/>.</param>
+/// <param name="AnsweredBy">Who answers MKL's vendor check: "MKL" (itself), <see cref="MklVendorCheck.LibraryName"/>
+/// (ours), or the file of another library that defines the function first (one given in <c>LD_PRELOAD</c>).</param>
 /// <param name="CpuVendor">The CPU vendor string; null off x86.</param>
-public sealed record MklReport(string Version, string CodePath, int MklAnswer, int Answer, bool AnsweredByUs, string? CpuVendor);
+public sealed record MklReport(string Version, string CodePath, int MklAnswer, int Answer, string AnsweredBy, string? CpuVendor)
+{
+    /// <summary>Whether our library answers in MKL's place.</summary>
+    public bool AnsweredByUs => AnsweredBy == MklVendorCheck.LibraryName;
+}

@@ -55,6 +55,20 @@ public sealed class MklDoctorTests
         StringAssert.Contains(output, "MKL answers for itself (ALEXNET_MKL_INTEL_CPU=mkl)\n");
     }
 
+    [TestMethod]
+    public void ALibraryInLdPreloadThatAnswersFirstIsNamedAndOursIsNotLoaded()
+    {
+        // The one-function library of the experiment, given to the process as LD_PRELOAD; it answers 0.
+        var preload = Path.Combine(TestScratch.Folder, "preloaded-answer-0.so");
+        File.WriteAllBytes(preload, AlexNet.Training.Model.MklVendorCheck.SharedObject(0));
+        int own = CpuinfoVendor() == "GenuineIntel" ? 1 : 0;
+
+        var output = Cli("1", ("LD_PRELOAD", preload));
+
+        StringAssert.Contains(output, $"vendor check answered 0 by {preload} (MKL's own check says {own})\n");
+        StringAssert.Contains(output, $"not loaded: {preload} already answers MKL's vendor check\n");
+    }
+
     private static string CodePath(string doctorText) =>
         doctorText.Split('\n').Single(l => l.TrimStart().StartsWith("code path: ", StringComparison.Ordinal)).Trim();
 
@@ -62,11 +76,12 @@ public sealed class MklDoctorTests
     private static string CpuinfoVendor() =>
         File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("vendor_id", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
 
-    private static string Cli(string setting)
+    private static string Cli(string setting, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "alexnet.dll"), "doctor" }) start.ArgumentList.Add(a);
         start.Environment["ALEXNET_MKL_INTEL_CPU"] = setting;
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
