@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AlexNet.Onnx.Diagnostics;
 using AlexNet.Training.Diagnostics;
+using AlexNet.Training.Model;
 
 namespace AlexNet.Cli;
 
@@ -90,6 +91,21 @@ public static class DoctorCommand
             ? $"available, {t.CudaDeviceCount} device(s)" + string.Concat(t.DeviceNames.Select((n, i) => $"\ncuda:{i}: {n}"))
             : $"not available: {t.CudaProblem}");
         if (t.Loaded) DiagnosticsText.Line(w, "threads", $"{t.IntraOpThreads} intra-op, {t.InterOpThreads} inter-op (train --threads changes the first)");
+        if (t.Loaded) DiagnosticsText.Line(w, "MKL", DescribeMkl(t.Mkl, t.MklVendorCheck));
+    }
+
+    /// <summary>Which path the MKL inside libtorch takes (its fully connected layers' matrix products) and who decided.</summary>
+    /// <param name="mkl">MKL's own report; null when libtorch has no MKL.</param>
+    /// <param name="check">What this process did about MKL's vendor question; null when it did not ask.</param>
+    public static string DescribeMkl(MklReport? mkl, MklVendorState? check)
+    {
+        if (mkl is null) return "not in this libtorch (no MKL to report on)";
+        string who = mkl.AnsweredBy == "MKL"
+            ? $"answered {mkl.Answer} by MKL itself"
+            : $"answered {mkl.Answer} by {mkl.AnsweredBy} (MKL's own check says {mkl.MklAnswer})";
+        return $"{mkl.Version}; CPU vendor {mkl.CpuVendor ?? "unknown"}; vendor check {who}\n" +
+               $"code path: {mkl.CodePath}\n" +
+               (check?.Description ?? $"{MklVendorCheck.Variable} not applied: this process never called MklVendorCheck.Apply");
     }
 
     private static string Describe(CompatibilityPatch p) => p.State switch

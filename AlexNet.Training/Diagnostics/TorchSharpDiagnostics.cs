@@ -1,9 +1,11 @@
 using AlexNet.Onnx.Diagnostics;
+using AlexNet.Training.Model;
 using TorchSharp;
 
 namespace AlexNet.Training.Diagnostics;
 
-/// <summary>Checks TorchSharp: which backend is deployed, whether libtorch loads and runs, CUDA, threads.</summary>
+/// <summary>Checks TorchSharp: which backend is deployed, whether libtorch loads and runs, CUDA, threads, and which code
+/// path the MKL inside libtorch takes.</summary>
 public static class TorchSharpDiagnostics
 {
     /// <summary>The libstdc++ version TorchSharp 0.107's libLibTorchSharp.so asks for and Debian 12 lacks.</summary>
@@ -55,7 +57,7 @@ public static class TorchSharpDiagnostics
             }
         }
         return new TorchSharpReport(backend, version, patch, true, null, torchVersion, cuda, count, cudaProblem, names,
-            torch.get_num_threads(), torch.get_num_interop_threads());
+            torch.get_num_threads(), torch.get_num_interop_threads(), MklVendorCheck.State, MklVendorCheck.Inspect());
     }
 
     /// <summary>Reads the compatibility step's state from a libLibTorchSharp.so.</summary>

@@ -13,6 +13,10 @@ namespace AlexNet.Training.Diagnostics;
 /// <param name="DeviceNames">Names of the CUDA devices, from the NVIDIA driver, in PCI order.</param>
 /// <param name="IntraOpThreads">torch.get_num_threads().</param>
 /// <param name="InterOpThreads">torch.get_num_interop_threads().</param>
+/// <param name="MklVendorCheck">What this process did about MKL's vendor question before libtorch loaded
+/// (<see cref="Model.MklVendorCheck.Apply"/>); null when it never asked (an app that does not call it).</param>
+/// <param name="Mkl">The MKL inside libtorch as it reports itself: version, the code path it takes, who answered its
+/// vendor question; null when libtorch did not load or carries no MKL (macOS, Windows, ARM).</param>
 public sealed record TorchSharpReport(
     string Backend,
     string TorchSharpVersion,
@@ -25,4 +29,6 @@ public sealed record TorchSharpReport(
     string? CudaProblem,
     IReadOnlyList<string> DeviceNames,
     int IntraOpThreads,
-    int InterOpThreads);
+    int InterOpThreads,
+    Model.MklVendorState? MklVendorCheck = null,
+    Model.MklReport? Mkl = null);

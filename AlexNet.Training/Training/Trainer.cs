@@ -69,6 +69,10 @@ public sealed class Trainer : IDisposable
     {
         // Before the first tensor: huge pages for libtorch's large tensors (a no-op if the process made tensors already).
         HugePages.Request();
+        // Before the first tensor too: MKL asks once whether the CPU is Intel's (Model/MklVendorCheck). Logged when the
+        // setting asked for an answer here, given or not; silent where MKL answers for itself as configured.
+        var mkl = MklVendorCheck.Apply();
+        if (mkl.Asked) options.Runtime.Log?.WriteLine($"MKL vendor check: {mkl.Description}");
         this.data = data;
         var ckpt = Path.Combine(options.Runtime.RunDir, CheckpointFile);
         Dictionary<string, StoredTensor>? stored = null;

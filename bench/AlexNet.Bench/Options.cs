@@ -156,9 +156,27 @@ public static class BenchCommandLine
 
         var transfer = TransferCommand(markdown, threads, run);
 
-        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile and transfer learning, as Markdown. bench/run.sh measures the first three and writes docs/benchmarks/bench-run.md.")
+        var mklRounds = Positive(new Option<int>("--rounds") { Description = "Rounds of one child process per setting.", DefaultValueFactory = _ => 3 });
+        var mklSeconds = new Option<double>("--min-seconds") { Description = "Seconds each case runs a measurement at least.", DefaultValueFactory = _ => 3 }
+            .Check(v => v <= 0 ? "must be above 0" : null);
+        var mklBatch = Positive(new Option<int>("--batch") { Description = "Images a fine-tune step (the trainer's default batch).", DefaultValueFactory = _ => 128 });
+        var mkl = new Command("mkl", "MKL told Intel (ALEXNET_MKL_INTEL_CPU=1) against its generic path (=0): sgemm and a cached fine-tune's fc step, in child processes.")
         {
-            speed, bulk, memory, profile, transfer,
+            mklRounds, mklSeconds, mklBatch, threads, markdown,
+        };
+        mkl.SetAction(r => run(_ => Compute.MklPaths.Run(r.GetValue(mklRounds), r.GetValue(mklSeconds), r.GetValue(mklBatch), r.GetValue(threads), Console.Error),
+            r.GetValue(markdown)));
+        // The child `mkl` starts once per setting and round; not for use by hand.
+        var mklChild = new Command("mkl-child", "One measurement of `mkl`, in the MKL path ALEXNET_MKL_INTEL_CPU selects; prints JSON.")
+        {
+            mklSeconds, mklBatch, threads,
+        };
+        mklChild.Hidden = true;
+        mklChild.SetAction(r => Compute.MklPaths.ChildRun(r.GetValue(mklSeconds), r.GetValue(mklBatch), r.GetValue(threads)));
+
+        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile, transfer learning and MKL's two paths, as Markdown. bench/run.sh measures the first three and writes docs/benchmarks/bench-run.md.")
+        {
+            speed, bulk, memory, profile, transfer, mkl, mklChild,
         };
     }
 

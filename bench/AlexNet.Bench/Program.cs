@@ -10,6 +10,8 @@ using AlexNet.Samples;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 // As the trainer does, before the first tensor (THP_MEM_ALLOC_ENABLE=0 in the environment measures without).
 AlexNet.Training.Model.HugePages.Request();
+// As the trainer does, before libtorch loads: MKL's vendor question (ALEXNET_MKL_INTEL_CPU=1 / 0 measures either path).
+AlexNet.Training.Model.MklVendorCheck.Apply();
 return SampleCommandLine.Run(BenchCommandLine.Build(Measure), args);
 
 static int Measure(Func<string, string> report, string? output)
