@@ -239,6 +239,7 @@ public sealed class Trainer : IDisposable
             Save(ckpt);
             WriteCurves();
             log?.WriteLine($"epoch {epoch + 1}: loss {row.TrainLoss:F4}, train error {row.TrainError:P2}, val error {row.ValError:P2} (top-5 {row.ValTop5Error:P2}), {row.ImagesPerSecond:F0} images/s");
+            o.Runtime.AfterEpoch?.Invoke(row);
             if (stop.IsCancellationRequested || StepLimitReached())
                 return new TrainResult(state, epoch + 1 < o.Epochs, ckpt, null);
         }
