@@ -124,7 +124,8 @@ public sealed class Trainer : IDisposable
         {
             // Pretrained weights expect the statistics they were trained with, not this data's mean.
             mean = arch.ChannelStatistics is { } statistics ? MeanImage.FromStatistics(statistics, arch.ResizeSize) : MeanImage.Compute(data.Train);
-            pca = o.Augmentation.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train) : null;
+            // Rounded to the floats the checkpoint keeps, so a run resumed from it draws the same colour noise as this one.
+            pca = o.Augmentation.PcaLighting && data.Train.Channels == 3 ? UnpackPca(PackPca(PcaLighting.Compute(data.Train))) : null;
         }
         sgd = Optimiser(model, o, state.LearningRate);
         if (stored != null) LoadVelocities(stored);

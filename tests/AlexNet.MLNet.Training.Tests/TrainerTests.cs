@@ -54,6 +54,19 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void Encoded_bytes_are_an_error_that_says_to_decode_them()
+    {
+        var ml = new MLContext();
+        var paths = Photos.Keyed(ml, Photos.Rows(1));
+        var bytes = ml.Transforms.LoadRawImageBytes("Image", imageFolder: null, inputColumnName: nameof(PhotoRow.ImagePath)).Fit(paths).Transform(paths);
+        var options = Photos.Quick();
+        options.FeatureColumnName = "Image";
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers.AlexNet(options).Fit(bytes));
+        StringAssert.Contains(e.Message, "Column 'Image' (FeatureColumnName) holds encoded image bytes");
+        StringAssert.Contains(e.Message, "ImageInput.Decode");
+    }
+
+    [TestMethod]
     public void Unreadable_images_and_missing_labels_are_skipped_counted_and_named_in_the_log()
     {
         var ml = new MLContext(seed: 1);
