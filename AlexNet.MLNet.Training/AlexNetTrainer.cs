@@ -346,11 +346,16 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
                 $"add mlContext.Transforms.Conversion.MapValueToKey(\"{o.LabelColumnName}\") before the trainer.", nameof(inputSchema));
         if (!inputSchema.Any(c => c.Name == o.FeatureColumnName))
             throw new ArgumentException($"Column '{o.FeatureColumnName}' (FeatureColumnName) is not in the input.", nameof(inputSchema));
-        // The class count is not known before Fit; a shape keeps only the kinds.
+        // The class count is not known before Fit; a shape keeps only the kinds: a float vector with slot names (the
+        // classes) and a key with key values (the same classes), as the transformer gives them.
+        var names = new DataViewSchema.Annotations.Builder();
+        names.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, 1), (ref VBuffer<ReadOnlyMemory<char>> v) => v = new VBuffer<ReadOnlyMemory<char>>(1, ["class".AsMemory()]));
+        var values = new DataViewSchema.Annotations.Builder();
+        values.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, 1), (ref VBuffer<ReadOnlyMemory<char>> v) => v = new VBuffer<ReadOnlyMemory<char>>(1, ["class".AsMemory()]));
         var added = new DataViewSchema.Builder();
-        added.AddColumn(o.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
-        added.AddColumn(o.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), 1));
-        var names = new HashSet<string>([o.ScoreColumnName, o.PredictedLabelColumnName]);
-        return new SchemaShape([.. inputSchema.Where(c => !names.Contains(c.Name)), .. MLNetEnvironment.Shape(added.ToSchema())]);
+        added.AddColumn(o.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1), names.ToAnnotations());
+        added.AddColumn(o.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), 1), values.ToAnnotations());
+        var outputs = new HashSet<string>([o.ScoreColumnName, o.PredictedLabelColumnName]);
+        return new SchemaShape([.. inputSchema.Where(c => !outputs.Contains(c.Name)), .. MLNetEnvironment.Shape(added.ToSchema())]);
     }
 }
