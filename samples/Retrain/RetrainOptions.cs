@@ -45,5 +45,5 @@ public sealed record RetrainOptions
 
     /// <summary>Parses a command line (tests).</summary>
     /// <param name="args">The arguments.</param>
-    public static RetrainOptions Parse(string[] args) => From(Command().Parse(args));
+    public static RetrainOptions Parse(string[] args) => From(SampleCommandLine.Parse(Command(), args));
 }
