@@ -42,7 +42,10 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         /// <summary>The image column: file paths (text) or images (<c>LoadImages</c>, <c>MLImage</c>); encoded bytes are
         /// refused, as the returned classifier cannot read them (decode them with <c>ImageInput.Decode</c>). ML.NET's image trainer calls its image column FeatureColumnName
         /// too; its default here is "Image", <c>ClassifyImagesWithAlexNet</c>'s, not "Features".</summary>
-        public string FeatureColumnName { get; set; } = "Image";
+        public string FeatureColumnName { get; set; } = DefaultFeatureColumnName;
+
+        /// <summary>The default <see cref="FeatureColumnName"/>.</summary>
+        public const string DefaultFeatureColumnName = "Image";
         /// <summary>Output column of the class probabilities.</summary>
         public string ScoreColumnName { get; set; } = "Score";
         /// <summary>Output column of the predicted class, a key over the classes.</summary>
@@ -134,7 +137,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         using var channel = _host.Start("Training AlexNet");
         var classes = ClassNames(input.Schema, o.LabelColumnName);
         DataViewImages.KindOf(input.Schema, o.FeatureColumnName, nameof(Options.FeatureColumnName));
-        var train = BuildTrainOptions(o, RunDir: "", resume: false);
+        var train = BuildTrainOptions(o, runDir: "", resume: false);
         int size = train.BuildArchitecture(classes.Count, o.Channels).ResizeSize;
 
         var data = ReadData(input, classes, size, channel);
@@ -210,7 +213,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
     }
 
     // The options alexnet train would run with for the same settings; Data.Path only names the data in the exported summary.
-    internal static TrainOptions BuildTrainOptions(Options o, string RunDir, bool resume)
+    internal static TrainOptions BuildTrainOptions(Options o, string runDir, bool resume)
     {
         var defaults = new TrainOptions();
         return defaults with
@@ -221,7 +224,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
             Schedule = defaults.Schedule with { Epochs = o.Epoch, LearningRate = o.Schedule },
             Augmentation = defaults.Augmentation with { RandomCrops = o.Augment, PcaLighting = o.Augment && defaults.Augmentation.PcaLighting },
             FineTuning = defaults.FineTuning with { InitFrom = o.InitFrom, Freeze = o.Freeze, HeadLearningRate = o.HeadLearningRate },
-            Runtime = defaults.Runtime with { RunDir = RunDir, Devices = o.Devices, Workers = o.Workers, TenCropAtEnd = o.TenCrop, Export = true, Resume = resume },
+            Runtime = defaults.Runtime with { RunDir = runDir, Devices = o.Devices, Workers = o.Workers, TenCropAtEnd = o.TenCrop, Export = true, Resume = resume },
             Seed = o.Seed,
         };
     }

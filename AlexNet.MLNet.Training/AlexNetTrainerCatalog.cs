@@ -22,6 +22,6 @@ public static class AlexNetTrainerCatalog
     /// <param name="featureColumnName">The image column: paths or images.</param>
     /// <param name="validationSet">Images that drive the schedule; null holds out a tenth of the training rows.</param>
     public static AlexNetTrainer AlexNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Image", IDataView? validationSet = null) =>
+        string labelColumnName = "Label", string featureColumnName = AlexNetTrainer.Options.DefaultFeatureColumnName, IDataView? validationSet = null) =>
         catalog.AlexNet(new AlexNetTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ValidationSet = validationSet });
 }
