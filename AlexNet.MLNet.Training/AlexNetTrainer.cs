@@ -73,8 +73,9 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         public double ValidationSetFraction { get; set; } = 0.1;
         /// <summary>Called after each epoch with its loss, accuracies, learning rate and throughput.</summary>
         public Action<AlexNetEpochMetrics>? MetricsCallback { get; set; }
-        /// <summary>Stop when the validation accuracy stalls; null trains every epoch.</summary>
-        public EarlyStopping? EarlyStopping { get; set; }
+        /// <summary>Stop when the validation accuracy stalls (ImageClassificationTrainer's name and rule); null, the
+        /// default, trains every epoch, as <c>alexnet train</c> does.</summary>
+        public EarlyStopping? EarlyStoppingCriteria { get; set; }
         /// <summary>Folder for the run: checkpoint.ckpt, metrics.csv, steps.csv, training-curve.png and model.onnx. A
         /// <see cref="Fit"/> that finds a checkpoint here continues that run (the same options and classes, or an error
         /// naming what differs). Null: a temporary folder, removed when <see cref="Fit"/> returns.</summary>
@@ -170,7 +171,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         if (resume) CheckSameRun(checkpoint, train, data.Train.ClassNames);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(o.CancellationToken);
-        var tracker = o.EarlyStopping is { } rule ? new EarlyStopping.Tracker(rule) : null;
+        var tracker = o.EarlyStoppingCriteria is { } rule ? new EarlyStopping.Tracker(rule) : null;
         bool stoppedEarly = false;
         using var log = new ChannelWriter(channel);
         train = train with
@@ -187,7 +188,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
                     if (tracker?.ShouldStop(metrics.ValidationAccuracy) == true && !stop.IsCancellationRequested)
                     {
                         stoppedEarly = true;
-                        channel.Info($"early stopping after epoch {row.Epoch}: validation accuracy has not risen by {o.EarlyStopping!.MinDelta} for {o.EarlyStopping.Patience} epoch(s)");
+                        channel.Info($"early stopping after epoch {row.Epoch}: validation accuracy has not risen by {o.EarlyStoppingCriteria!.MinDelta} for {o.EarlyStoppingCriteria.Patience} epoch(s)");
                         stop.Cancel();
                     }
                 },
@@ -332,7 +333,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         if (o.ValidationSet is null && !(o.ValidationSetFraction is > 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(o.ValidationSetFraction), o.ValidationSetFraction, "Options.ValidationSetFraction must lie strictly between 0 and 1 when no ValidationSet is given.");
         if (o.Channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(o.Channels), o.Channels, "Options.Channels must be 3 (R, G, B) or 1 (gray).");
-        if (o.EarlyStopping is { Patience: < 1 }) throw new ArgumentOutOfRangeException(nameof(o.EarlyStopping), o.EarlyStopping.Patience, "EarlyStopping.Patience must be 1 or more epochs.");
+        if (o.EarlyStoppingCriteria is { Patience: < 1 }) throw new ArgumentOutOfRangeException(nameof(o.EarlyStoppingCriteria), o.EarlyStoppingCriteria.Patience, "EarlyStopping.Patience must be 1 or more epochs.");
     }
 
     /// <summary>The output schema: the input plus <see cref="Options.ScoreColumnName"/> (a vector of floats) and

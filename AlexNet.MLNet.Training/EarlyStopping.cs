@@ -2,9 +2,10 @@ namespace AlexNet.MLNet.Training;
 
 /// <summary>
 /// Stops training when the validation accuracy has not improved for a while, as ImageClassificationTrainer's
-/// <c>EarlyStopping</c> does with its accuracy metric: after each epoch the accuracy is compared with the best so far, and
-/// once <see cref="Patience"/> epochs in a row have not beaten it by more than <see cref="MinDelta"/>, training ends and
-/// the model as it is then is exported. The count starts afresh when a stopped <c>Fit</c> is resumed.
+/// <c>EarlyStopping</c> does with its accuracy metric: after each epoch the accuracy is compared with the best so far (the
+/// first epoch's sets it), a rise of at least <see cref="MinDelta"/> is an improvement, and once <see cref="Patience"/>
+/// epochs in a row have brought none, training ends and the model as it is then is exported. The count starts afresh
+/// when a stopped <c>Fit</c> is resumed.
 /// </summary>
 public sealed record EarlyStopping
 {
@@ -22,7 +23,7 @@ public sealed record EarlyStopping
         /// <summary>Takes an epoch's validation accuracy; true when training should stop.</summary>
         public bool ShouldStop(double accuracy)
         {
-            if (accuracy > _best + rule.MinDelta || double.IsNegativeInfinity(_best))
+            if (double.IsNegativeInfinity(_best) || accuracy - _best >= rule.MinDelta)
             {
                 _best = accuracy;
                 _since = 0;
