@@ -39,8 +39,8 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
     {
         /// <summary>The label column: a key (<c>MapValueToKey</c>'s output). Its key values, in key order, become the classes.</summary>
         public string LabelColumnName { get; set; } = "Label";
-        /// <summary>The image column: file paths (text) or images (<c>LoadImages</c>, <c>MLImage</c>); encoded bytes are
-        /// refused, as the returned classifier cannot read them (decode them with <c>ImageInput.Decode</c>). ML.NET's image trainer calls its image column FeatureColumnName
+        /// <summary>The image column: file paths (text), encoded images (a vector of bytes, e.g. <c>LoadRawImageBytes</c>)
+        /// or images (<c>LoadImages</c>, <c>MLImage</c>). ML.NET's image trainer calls its image column FeatureColumnName
         /// too; its default here is "Image", <c>ClassifyImagesWithAlexNet</c>'s, not "Features".</summary>
         public string FeatureColumnName { get; set; } = DefaultFeatureColumnName;
 

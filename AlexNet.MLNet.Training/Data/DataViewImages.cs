@@ -13,8 +13,9 @@ namespace AlexNet.MLNet.Training.Data;
 /// <list type="number">
 /// <item>the label: a key; key k is class k − 1 (ML.NET keys count from 1, 0 is a missing label, whose row is skipped
 /// as ML.NET's trainers skip it);</item>
-/// <item>the image, whichever the column holds: a file path (decoded as the CLI decodes an image folder's files) or an
-/// <see cref="MLImage"/> (<c>LoadImages</c>, in-memory images);</item>
+/// <item>the image, whichever the column holds: a file path (decoded as the CLI decodes an image folder's files),
+/// encoded bytes (<c>LoadRawImageBytes</c>, a <c>byte[]</c> property) or an <see cref="MLImage"/> (<c>LoadImages</c>,
+/// in-memory images);</item>
 /// <item>AlexNet.Onnx's preparation: the shorter side scaled to the preset's resize side R and the central R×R kept, as
 /// ML.NET's <c>ResizeImages(IsoCrop, Center)</c> does when the model serves, then planar C×R×R bytes;</item>
 /// <item>the Trainer's own batch loader takes it from there: mean subtraction, random crops and flips, PCA lighting,
@@ -32,7 +33,7 @@ internal static class DataViewImages
     public sealed record Result(InMemoryImages Images, IReadOnlyList<SkippedImage> Skipped, int Unlabelled);
 
     /// <summary>What an image column holds.</summary>
-    public enum ImageKind { Path, Image }
+    public enum ImageKind { Path, Bytes, Image }
 
     /// <summary>The kind of image column <paramref name="name"/> is, or an error that says what it should be.</summary>
     public static ImageKind KindOf(DataViewSchema schema, string name, string option)
@@ -43,12 +44,10 @@ internal static class DataViewImages
         {
             TextDataViewType => ImageKind.Path,
             ImageDataViewType => ImageKind.Image,
-            // The returned transformer (ClassifyImagesWithAlexNet) serves paths and images, so training reads those two.
-            VectorDataViewType { ItemType: var item } when item == NumberDataViewType.Byte => throw new ArgumentException(
-                $"Column '{name}' ({option}) holds encoded image bytes; the AlexNet trainer and its classifier read image file paths (text) or images. " +
-                "Decode the bytes into MLImage objects (AlexNet.MLNet.Images.ImageInput.Decode) and train on those.", option),
+            VectorDataViewType { ItemType: var item } when item == NumberDataViewType.Byte => ImageKind.Bytes,
             _ => throw new ArgumentException(
-                $"Column '{name}' ({option}) holds {column.Type}; the AlexNet trainer reads image file paths (text) or images (from LoadImages, or MLImage objects).", option),
+                $"Column '{name}' ({option}) holds {column.Type}; the AlexNet trainer reads image file paths (text), encoded images " +
+                "(a vector of bytes, e.g. from LoadRawImageBytes) or images (from LoadImages, or MLImage objects).", option),
         };
     }
 
@@ -75,8 +74,10 @@ internal static class DataViewImages
         var getLabel = cursor.GetGetter<uint>(label);
         uint key = 0;
         var text = default(ReadOnlyMemory<char>);
+        var bytes = default(VBuffer<byte>);
         MLImage? picture = null;
         var getPath = kind == ImageKind.Path ? cursor.GetGetter<ReadOnlyMemory<char>>(image) : null;
+        var getBytes = kind == ImageKind.Bytes ? cursor.GetGetter<VBuffer<byte>>(image) : null;
         var getImage = kind == ImageKind.Image ? cursor.GetGetter<MLImage>(image) : null;
         while (cursor.MoveNext())
         {
@@ -93,6 +94,11 @@ internal static class DataViewImages
                         getPath!(ref text);
                         name = text.ToString();
                         PaperPreparation.Load(name, size, channels, dest, decode);
+                        break;
+                    case ImageKind.Bytes:
+                        getBytes!(ref bytes);
+                        using (var decoded = ImageDecoder.Decode(bytes.DenseValues().ToArray(), name, decode))
+                            Prepare(decoded, size, channels, dest);
                         break;
                     default:
                         getImage!(ref picture!);
