@@ -9,7 +9,9 @@ internal static class AlexNetColumns
     public const string ImagePath = Prefix + "ImagePath";
     /// <summary>The image path after <see cref="Images.ImageFileCheck"/> decoded it.</summary>
     public const string CheckedImagePath = Prefix + "CheckedImagePath";
-    /// <summary>The image loaded from <see cref="CheckedImagePath"/>.</summary>
+    /// <summary>The encoded image bytes, when the input column holds them.</summary>
+    public const string EncodedImage = Prefix + "EncodedImage";
+    /// <summary>The image loaded from <see cref="CheckedImagePath"/> or decoded from <see cref="EncodedImage"/>.</summary>
     public const string Image = Prefix + "Image";
     /// <summary>The image resized to R×R.</summary>
     public const string ResizedImage = Prefix + "ResizedImage";

@@ -15,8 +15,8 @@ namespace AlexNet.MLNet;
 /// Classifies an image column with an exported AlexNet. It composes ML.NET's own transforms, so the fitted pipeline
 /// saves and loads with <c>mlContext.Model.Save</c>/<c>Load</c> and needs no side files. One image's way:
 /// <list type="number">
-/// <item>a path column: <see cref="ImageFileCheck"/> (errors name the file), then <c>LoadImages</c>; an <c>MLImage</c>
-/// column skips this;</item>
+/// <item>a path column: <see cref="ImageFileCheck"/> (errors name the file), then <c>LoadImages</c>; a column of encoded
+/// bytes: <see cref="EncodedImageDecoding"/>; an <c>MLImage</c> column skips this;</item>
 /// <item><c>ResizeImages</c> (IsoCrop, centre anchor, to the model's resize side R: the shorter side scaled to R, the
 /// centre R×R kept, SkiaSharp high-quality filtering, exactly as AlexNet.Onnx.Imaging prepares training images);</item>
 /// <item><c>ExtractPixels</c> (planar, raw 0–255 levels; R, G, B planes for an RGB model, B, G, R for a BGR one, the
@@ -38,7 +38,8 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
 
     /// <summary>The classifier file, its labels and preprocessing.</summary>
     public ModelFile Model { get; }
-    /// <summary>The input column: image file paths (text), or images (e.g. from <c>LoadImages</c> or in-memory <c>MLImage</c> objects).</summary>
+    /// <summary>The input column: image file paths (text), encoded images (bytes, e.g. from <c>LoadRawImageBytes</c>), or images
+    /// (e.g. from <c>LoadImages</c> or in-memory <c>MLImage</c> objects).</summary>
     public string InputColumnName { get; }
     /// <summary>Crop mode, columns, batch size and device.</summary>
     public AlexNetOptions Options { get; }
@@ -71,17 +72,17 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var schema = input.Schema;
-        bool paths = HoldsPaths(schema.GetColumnOrNull(InputColumnName)?.Type, schema.Select(c => c.Name));
+        var source = SourceOf(schema.GetColumnOrNull(InputColumnName)?.Type, schema.Select(c => c.Name));
         bool? labelIsKey = LabelIsKey(schema);
         CheckKeyOrder(schema);
 
         var serving = Acquire();
         try
         {
-            var prepare = Prepare(paths, labelIsKey).Fit(input);
+            var prepare = Prepare(source, labelIsKey).Fit(input);
             var prepared = prepare.Transform(input);
             var onnx = serving.FitOnnx(prepared);
-            var label = Label(paths, labelIsKey is not null).Fit(onnx.Transform(prepared));
+            var label = Label(source, labelIsKey is not null).Fit(onnx.Transform(prepared));
             return new AlexNetTransformer(prepare, onnx, label, serving, Options);
         }
         catch
@@ -96,7 +97,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         var column = inputSchema.FirstOrDefault(c => c.Name == InputColumnName);
-        bool paths = HoldsPaths(column.Name is null ? null : column.Kind == SchemaShape.Column.VectorKind.Scalar ? column.ItemType : new VectorDataViewType((PrimitiveDataViewType)column.ItemType),
+        var source = SourceOf(column.Name is null ? null : column.Kind == SchemaShape.Column.VectorKind.Scalar ? column.ItemType : new VectorDataViewType((PrimitiveDataViewType)column.ItemType),
             inputSchema.Select(c => c.Name));
         bool? labelIsKey = null;
         if (Options.LabelColumnName is { } name)
@@ -107,7 +108,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         }
         ServingSession serving;
         lock (_gate) serving = _serving;
-        return Prepare(paths, labelIsKey).Append(serving.Onnx).Append(Label(paths, labelIsKey is not null)).GetOutputSchema(inputSchema);
+        return Prepare(source, labelIsKey).Append(serving.Onnx).Append(Label(source, labelIsKey is not null)).GetOutputSchema(inputSchema);
     }
 
     // The estimator's session while a transformer holds it; a new one (the model file read again) once all were disposed.
@@ -123,17 +124,21 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         }
     }
 
-    private IEstimator<ITransformer> Prepare(bool paths, bool? labelIsKey)
+    private IEstimator<ITransformer> Prepare(ImageSource source, bool? labelIsKey)
     {
         var t = _catalog;
         var m = Model.Metadata;
         int r = m.ResizeSize;
-        string image = paths ? AlexNetColumns.Image : InputColumnName;
+        string image = source == ImageSource.Images ? InputColumnName : AlexNetColumns.Image;
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
-        if (paths)
+        if (source == ImageSource.Paths)
             chain = chain.Append(t.CopyColumns(AlexNetColumns.ImagePath, InputColumnName))
                 .Append(t.CustomMapping<ImageFileCheck.ImagePath, ImageFileCheck.CheckedImagePath>(ImageFileCheck.Check, ImageFileCheck.ContractName))
                 .Append(t.LoadImages(AlexNetColumns.Image, imageFolder: null, AlexNetColumns.CheckedImagePath));
+        if (source == ImageSource.EncodedBytes)
+            chain = chain.Append(t.CopyColumns(AlexNetColumns.EncodedImage, InputColumnName))
+                .Append(t.CustomMapping<EncodedImageDecoding.EncodedImage, EncodedImageDecoding.DecodedImage>(EncodedImageDecoding.Decode,
+                    EncodedImageDecoding.ContractName, outputSchemaDefinition: EncodedImageDecoding.OutputSchema()));
         chain = chain.Append(t.ResizeImages(AlexNetColumns.ResizedImage, r, r, image,
                 ImageResizingEstimator.ResizingKind.IsoCrop, ImageResizingEstimator.Anchor.Center))
             .Append(t.ExtractPixels(AlexNetColumns.Pixels, AlexNetColumns.ResizedImage,
@@ -146,7 +151,7 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
         return chain;
     }
 
-    private IEstimator<ITransformer> Label(bool paths, bool withLabel)
+    private IEstimator<ITransformer> Label(ImageSource source, bool withLabel)
     {
         var t = _catalog;
         IEstimator<ITransformer> chain = t.CustomMapping<PredictedLabelUnwrapping.LabelVector, PredictedLabelUnwrapping.Label>(
@@ -163,20 +168,28 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
             ? [AlexNetColumns.ResizedImage, AlexNetColumns.Pixels, AlexNetColumns.PredictedLabelVector, AlexNetColumns.PredictedLabel,
                AlexNetColumns.Label, AlexNetColumns.Classes, AlexNetColumns.CheckedLabel]
             : [AlexNetColumns.ResizedImage, AlexNetColumns.Pixels, AlexNetColumns.PredictedLabelVector, AlexNetColumns.PredictedLabel];
-        string[] loading = paths ? [AlexNetColumns.ImagePath, AlexNetColumns.CheckedImagePath, AlexNetColumns.Image] : [];
+        string[] loading = source switch
+        {
+            ImageSource.Paths => [AlexNetColumns.ImagePath, AlexNetColumns.CheckedImagePath, AlexNetColumns.Image],
+            ImageSource.EncodedBytes => [AlexNetColumns.EncodedImage, AlexNetColumns.Image],
+            _ => [],
+        };
         return chain.Append(t.DropColumns([.. loading, .. dropped]));
     }
 
-    private bool HoldsPaths(DataViewType? type, IEnumerable<string> columns) => type switch
+    private enum ImageSource { Paths, EncodedBytes, Images }
+
+    private ImageSource SourceOf(DataViewType? type, IEnumerable<string> columns) => type switch
     {
         null => throw new ArgumentException(
             $"Column '{InputColumnName}' is not in the input (columns: {string.Join(", ", columns)}). ClassifyImagesWithAlexNet reads a column of " +
-            "image file paths or of images (from mlContext.Transforms.LoadImages(...) or MLImage objects).", nameof(InputColumnName)),
-        TextDataViewType => true,
-        ImageDataViewType => false,
+            "image file paths, of encoded images (bytes) or of images (from mlContext.Transforms.LoadImages(...) or MLImage objects).", nameof(InputColumnName)),
+        TextDataViewType => ImageSource.Paths,
+        VectorDataViewType { ItemType: var item } when item == NumberDataViewType.Byte => ImageSource.EncodedBytes,
+        ImageDataViewType => ImageSource.Images,
         _ => throw new ArgumentException(
-            $"Column '{InputColumnName}' holds {type}; ClassifyImagesWithAlexNet reads image file paths (text) or images " +
-            "(add mlContext.Transforms.LoadImages(...) before it, or give it MLImage objects).", nameof(InputColumnName)),
+            $"Column '{InputColumnName}' holds {type}; ClassifyImagesWithAlexNet reads image file paths (text), encoded images (a vector of bytes, " +
+            "e.g. from LoadRawImageBytes) or images (add mlContext.Transforms.LoadImages(...) before it, or give it MLImage objects).", nameof(InputColumnName)),
     };
 
     // Null without a label column; whether it is a key (with text key values) or text.

@@ -281,6 +281,13 @@ public sealed record RuntimeOptions
     /// </summary>
     [JsonIgnore]
     public Action<long>? BeforeStep { get; init; }
+    /// <summary>
+    /// Called on the training thread after each completed epoch, once its checkpoint and metrics.csv row are written,
+    /// with that row. The ML.NET trainer reports per-epoch metrics and decides early stopping here; a cancellation
+    /// requested from it ends the run before the next epoch. Null does nothing.
+    /// </summary>
+    [JsonIgnore]
+    public Action<EpochMetrics>? AfterEpoch { get; init; }
 
     /// <summary>runs/&lt;preset&gt;-&lt;local time&gt;, a new folder per run.</summary>
     /// <param name="preset">The architecture preset.</param>

@@ -128,7 +128,8 @@ public sealed class Trainer : IDisposable
         {
             // Pretrained weights expect the statistics they were trained with, not this data's mean.
             mean = arch.ChannelStatistics is { } statistics ? MeanImage.FromStatistics(statistics, arch.ResizeSize) : MeanImage.Compute(data.Train);
-            pca = o.Augmentation.PcaLighting && data.Train.Channels == 3 ? PcaLighting.Compute(data.Train) : null;
+            // Rounded to the floats the checkpoint keeps, so a run resumed from it draws the same colour noise as this one.
+            pca = o.Augmentation.PcaLighting && data.Train.Channels == 3 ? UnpackPca(PackPca(PcaLighting.Compute(data.Train))) : null;
         }
         sgd = Optimiser(model, o, state.LearningRate);
         if (stored != null) LoadVelocities(stored);
@@ -243,6 +244,7 @@ public sealed class Trainer : IDisposable
             Save(ckpt);
             WriteCurves();
             log?.WriteLine($"epoch {epoch + 1}: loss {row.TrainLoss:F4}, train error {row.TrainError:P2}, val error {row.ValError:P2} (top-5 {row.ValTop5Error:P2}), {row.ImagesPerSecond:F0} images/s");
+            o.Runtime.AfterEpoch?.Invoke(row);
             if (stop.IsCancellationRequested || StepLimitReached())
                 return new TrainResult(state, epoch + 1 < o.Epochs, ckpt, null);
         }

@@ -2,6 +2,7 @@ using AlexNet.Cli;
 using AlexNet.Samples.ImageRetrieval;
 using AlexNet.Samples.PipelineComposition;
 using AlexNet.Samples.QuickStart;
+using AlexNet.Samples.Retrain;
 using AlexNet.Samples.WebApp;
 
 namespace AlexNet.Samples.Tests;
@@ -51,7 +52,7 @@ public sealed class DocumentedCommandTests
     public void ReadmeHasATypedCommandForEverySampleThatRunsAndForTheCli()
     {
         var projects = DocumentedCommands.Read("README.md").Typed.Select(c => c.Project).ToHashSet();
-        string[] expected = ["samples/QuickStart", "samples/PipelineComposition", "samples/WebApp", "samples/ImageRetrieval", "AlexNet.Cli"];
+        string[] expected = ["samples/QuickStart", "samples/PipelineComposition", "samples/Retrain", "samples/WebApp", "samples/ImageRetrieval", "AlexNet.Cli"];
         CollectionAssert.IsSubsetOf(expected, projects.ToList(), $"found: {string.Join(", ", projects)}");
     }
 
@@ -83,6 +84,7 @@ public sealed class DocumentedCommandTests
         {
             case "samples/QuickStart": QuickStartOptions.Parse(arguments); break;
             case "samples/PipelineComposition": CompositionOptions.Parse(arguments); break;
+            case "samples/Retrain": RetrainOptions.Parse(arguments); break;
             case "samples/ImageRetrieval": RetrievalOptions.Parse(arguments); break;
             case "samples/WebApp": WebAppOptions.Parse(arguments); break;
             case "AlexNet.Cli":

@@ -4,6 +4,7 @@ using AlexNet.Cli;
 using AlexNet.Samples.ImageRetrieval;
 using AlexNet.Samples.PipelineComposition;
 using AlexNet.Samples.QuickStart;
+using AlexNet.Samples.Retrain;
 using AlexNet.Samples.WebApp;
 
 namespace AlexNet.Samples.Tests;
@@ -16,6 +17,7 @@ public sealed class HelpTests
     [
         ["QuickStart", QuickStartOptions.Command()],
         ["PipelineComposition", CompositionOptions.Command()],
+        ["Retrain", RetrainOptions.Command()],
         ["ImageRetrieval", RetrievalOptions.Command()],
         ["WebApp", WebAppOptions.Command()],
         ["alexnet", AlexNetCommand.Build()],

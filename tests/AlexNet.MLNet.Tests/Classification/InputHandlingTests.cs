@@ -97,6 +97,39 @@ public sealed class InputHandlingTests
         CollectionAssert.AreEqual(new[] { "ImagePath", "Score", "PredictedLabel" }, output.Schema.Select(c => c.Name).ToArray());
     }
 
+    public sealed class EncodedRow
+    {
+        public byte[] Image { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void EncodedBytesAreClassifiedExactlyLikeLoadImagesAndDroppedAfterwards()
+    {
+        var ml = new MLContext(seed: 1);
+        var paths = Pipelines.PhotoPaths(ml);
+        var bytes = ml.Transforms.LoadRawImageBytes("Image", imageFolder: null, inputColumnName: nameof(PathRow.ImagePath)).Fit(paths).Transform(paths);
+        var output = ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb, "Image").Fit(bytes).Transform(bytes);
+        var viaBytes = Pipelines.Rows<Prediction>(ml, output);
+        var viaLoadImages = Pipelines.Rows<Prediction>(ml, Pipelines.Classify(ml, TestModels.Rgb).Fit(paths).Transform(paths));
+        for (int i = 0; i < viaBytes.Count; i++)
+        {
+            CollectionAssert.AreEqual(viaLoadImages[i].Score, viaBytes[i].Score, Pipelines.Photos[i]);
+            Assert.AreEqual(viaLoadImages[i].PredictedLabel, viaBytes[i].PredictedLabel);
+        }
+        CollectionAssert.AreEqual(new[] { "ImagePath", "Image", "Score", "PredictedLabel" }, output.Schema.Select(c => c.Name).ToArray());
+    }
+
+    [TestMethod]
+    public void CorruptEncodedBytesAreRejectedWithAnErrorSayingWhatIsWrong()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new EncodedRow { Image = File.ReadAllBytes(TestPhotos.Path("truncated.jpg")) } });
+        var e = Assert.Throws<Exception>(() => Pipelines.Rows<Prediction>(ml, ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb).Fit(data).Transform(data)));
+        var decode = Chain(e).OfType<ImageDecodeException>().Single();
+        StringAssert.Contains(decode.Message, "truncated");
+        StringAssert.StartsWith(decode.Path, "the encoded image (");
+    }
+
     [TestMethod]
     public void InMemoryImagesScoreAsTheSameFilesLoadedFromDisk()
     {
