@@ -139,11 +139,11 @@ public sealed class BottleneckCacheTests
     }
 
     [TestMethod]
-    [DataRow("small", DisplayName = "small: two towers, conv5's pooled maps")]
-    [DataRow("torchvision", DisplayName = "torchvision: one tower, average-pooled to 6×6, dropout before fc6")]
-    public void TheHeadOnTheTrunksOutputIsTheWholeNetwork(string preset)
+    [DataRow("small", 28, DisplayName = "small: two towers, conv5's pooled maps")]
+    [DataRow("torchvision", 256, DisplayName = "torchvision on 256-px crops: one tower, conv5's 7×7 maps average-pooled to 6×6, dropout before fc6")]
+    public void TheHeadOnTheTrunksOutputIsTheWholeNetwork(string preset, int crop)
     {
-        var a = AlexNetArchitecture.FromPreset(preset, 10, 3);
+        var a = AlexNetArchitecture.FromPreset(preset, 10, 3) with { InputSize = crop };
         random.manual_seed(11);
         using var model = new AlexNetModel(a);
         model.eval();
