@@ -36,7 +36,7 @@ public sealed class BottleneckStore : IDisposable
     private BottleneckStore(int count, int width, float[]? memory, string? file)
     {
         (Count, Width, this.memory, FilePath) = (count, width, memory, file);
-        if (file != null)
+        if (file != null && count > 0) // a mapping cannot be empty; no row is ever read from an empty store
         {
             mapped = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = mapped.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);

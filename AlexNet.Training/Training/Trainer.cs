@@ -35,7 +35,9 @@ public sealed record FinalEvaluation(string Dataset, EvaluationResult CentreCrop
 /// Trains an <see cref="AlexNetModel"/> as section 5 describes: SGD with momentum and weight decay, random
 /// crops, flips and PCA colour noise, the rate divided by 10 on validation plateaus, a checkpoint every
 /// epoch. Deterministic given the seed: shuffling, crops and colour noise derive from (seed, epoch, image),
-/// dropout from (seed, step), so a resumed run repeats the uninterrupted one exactly.
+/// dropout from (seed, step), so a resumed run repeats the uninterrupted one exactly. With every convolution frozen and
+/// centre crops, the convolutions run once per image and the epochs train the fully connected layers on their stored
+/// output (<see cref="RuntimeOptions.BottleneckCache"/>).
 /// </summary>
 public sealed class Trainer : IDisposable
 {

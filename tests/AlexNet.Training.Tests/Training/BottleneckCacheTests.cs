@@ -122,6 +122,23 @@ public sealed class BottleneckCacheTests
     }
 
     [TestMethod]
+    public void ARunStoppedWhileTheCacheFillsSavesACheckpointAndLeavesNoCacheFile()
+    {
+        var log = new StringWriter();
+        var o = FrozenTrunk("stopped", cache: true, log);
+        o = o with { Runtime = o.Runtime with { BottleneckCacheMemoryLimit = 1 } };
+        using var trainer = new Trainer(o, TrainingData.Open(o.Data.Path, 32, trainLimit: o.Data.TrainLimit, evalLimit: o.Data.ValLimit));
+
+        var result = trainer.Run(new CancellationToken(canceled: true));
+
+        Assert.IsTrue(result.Interrupted);
+        Assert.AreEqual(0, result.State.Step);
+        Assert.IsTrue(File.Exists(result.CheckpointPath), "resumable");
+        StringAssert.Contains(log.ToString(), "interrupted while filling the bottleneck cache: checkpoint saved at epoch 1, batch 0");
+        Assert.IsEmpty(Directory.GetFiles(o.Runtime.RunDir, "bottleneck-*"), "neither a .partial file nor a finished one");
+    }
+
+    [TestMethod]
     public void TheCacheIsRefusedWithBatchNormAndNotMentionedWhenConvolutionsTrain()
     {
         var o = FrozenTrunk("decide", cache: true, new StringWriter());
