@@ -101,6 +101,9 @@ public static class TrainCommand
             (o, v) => o with { Runtime = o.Runtime with { MaxSteps = v } }, v => v > 0 ? null : "must be positive", "no limit", identity: false),
         Switch("ten-crop", "ten-crop evaluation at the end (section 4.1)", o => o.Runtime.TenCropAtEnd, (o, v) => o with { Runtime = o.Runtime with { TenCropAtEnd = v } }, identity: false),
         Switch("export", "write model.onnx at the end", o => o.Runtime.Export, (o, v) => o with { Runtime = o.Runtime with { Export = v } }, identity: false),
+        Switch("bottleneck-cache", "with every conv frozen (--freeze features) and --no-augment: run the convs once per image and train the fully " +
+            $"connected layers on their stored output (in memory up to {BottleneckStore.MemoryLimitBytes >> 30} GiB, else in files in --run-dir), as ML.NET's image trainer does",
+            o => o.Runtime.BottleneckCache, (o, v) => o with { Runtime = o.Runtime with { BottleneckCache = v } }, identity: false),
         Value("resume-lr", "with --resume: continue at this rate (a ÷10 by hand, as the paper's authors did)", o => o.Runtime.ResumeLearningRate ?? 0,
             (o, v) => o with { Runtime = o.Runtime with { ResumeLearningRate = v } }, PositiveNumber, "the checkpoint's", identity: false),
     ];

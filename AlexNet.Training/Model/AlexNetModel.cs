@@ -90,6 +90,29 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
         return (fc8.forward(features), features);
     }
 
+    /// <summary>The convolutional trunk alone: conv1 … conv5 with their pooling (and the average pooling to
+    /// <see cref="AlexNetArchitecture.AveragePoolTo"/> where the architecture has it), both towers' maps together,
+    /// [N, conv5 channels, side, side] on <see cref="InputDevice"/>: what fc6 reads, <see cref="AlexNetArchitecture.Fc6Inputs"/>
+    /// values per image. ML.NET's image trainer calls it the bottleneck. <c>Head(Trunk(x))</c> is <c>forward(x)</c>.</summary>
+    /// <param name="input">Mean-subtracted crops [N, C, S, S].</param>
+    public Tensor Trunk(Tensor input)
+    {
+        Tensor[] conv5 = [];
+        foreach (var (_, h) in RunConvolutions(input)) conv5 = h;
+        return Gather(AveragePooled(conv5), groupDevices[0]);
+    }
+
+    /// <summary>Class scores from the trunk's output: fc6, fc7 (with their dropout in training mode) and fc8, exactly as
+    /// <see cref="forward"/> runs them after the trunk.</summary>
+    /// <param name="trunk">What <see cref="Trunk"/> returned, as [N, Fc6Inputs] or [N, channels, side, side].</param>
+    public Tensor Head(Tensor trunk)
+    {
+        Tensor[] fc7 = [];
+        // One part holding every tower's maps: each group gathers all of them for fc6 anyway.
+        foreach (var (_, h) in RunFullyConnected([trunk])) fc7 = h;
+        return fc8.forward(Gather(fc7, groupDevices[0]));
+    }
+
     /// <summary>Every stage's output in order, both towers' channels together: conv1 … conv5 (after pooling), fc6, fc7.
     /// For looking inside the network (feature maps, their sizes), as torchvision's feature extraction does.</summary>
     /// <param name="input">Mean-subtracted crops [N, C, S, S].</param>
@@ -98,6 +121,21 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
 
     // One pass over the layers, each a list of per-device activations (one entry when all towers share a device).
     private IEnumerable<(string Stage, Tensor[] Groups)> Run(Tensor input)
+    {
+        Tensor[] conv5 = [];
+        foreach (var stage in RunConvolutions(input))
+        {
+            conv5 = stage.Groups;
+            yield return stage;
+        }
+        foreach (var stage in RunFullyConnected(AveragePooled(conv5))) yield return stage;
+    }
+
+    private Tensor[] AveragePooled(Tensor[] conv5) =>
+        Architecture.AveragePoolTo is int side ? [.. conv5.Select(x => F.adaptive_avg_pool2d(x, [side, side]))] : conv5;
+
+    // conv1 … conv5, each a list of per-device activations.
+    private IEnumerable<(string Stage, Tensor[] Groups)> RunConvolutions(Tensor input)
     {
         var a = Architecture;
         var h = groupDevices.Select(d => input.to(d)).ToArray();
@@ -120,7 +158,12 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
             })];
             yield return (c.Name, h);
         }
-        if (a.AveragePoolTo is int side) h = [.. h.Select(x => F.adaptive_avg_pool2d(x, [side, side]))];
+    }
+
+    // fc6 and fc7 from the (average-pooled) conv5 maps; fc6 gathers every part of them onto each group's device.
+    private IEnumerable<(string Stage, Tensor[] Groups)> RunFullyConnected(Tensor[] h)
+    {
+        var a = Architecture;
         bool dropoutBefore = a.DropoutPlacement == DropoutPlacement.BeforeFc6AndFc7;
         for (int f = 0; f < a.FullyConnectedPerTower.Count; f++)
         {

@@ -270,6 +270,22 @@ public sealed record RuntimeOptions
     /// <summary>With <see cref="Resume"/>: continue at this learning rate instead of the stored one, as the paper's authors
     /// divided it by hand (section 5). A lower rate counts as one of the plateau schedule's drops, whose count restarts.</summary>
     public double? ResumeLearningRate { get; init; }
+    /// <summary>
+    /// Train on stored trunk outputs when that gives the same run, as ML.NET's <c>ImageClassificationTrainer</c> caches
+    /// its bottleneck values: when <see cref="FineTuningOptions.Freeze"/> covers every convolution, training crops are
+    /// centre crops (<see cref="AugmentationOptions.RandomCrops"/> off, which also leaves PCA lighting and random
+    /// erasing unapplied) and there is no batch norm, conv1 … conv5 run once per training and validation image at the
+    /// start of <see cref="Trainer.Run"/>, and every epoch trains fc6 … fc8 on the stored maps. The store holds
+    /// (images × <see cref="AlexNetArchitecture.Fc6Inputs"/>) floats: in memory up to
+    /// <see cref="BottleneckStore.MemoryLimitBytes"/>, beyond that in files in <see cref="RunDir"/> that the run
+    /// deletes when it returns. The weights equal those of the uncached run within float rounding; the log says when the
+    /// cache is used, and why not when the convolutions are frozen but it cannot be. False runs the whole network at
+    /// every step.
+    /// </summary>
+    public bool BottleneckCache { get; init; } = true;
+    /// <summary>Bytes of trunk outputs held in memory before they go to disk; a seam for tests of the disk path.</summary>
+    [JsonIgnore]
+    internal long BottleneckCacheMemoryLimit { get; init; } = BottleneckStore.MemoryLimitBytes;
     /// <summary>Progress output; null is silent.</summary>
     [JsonIgnore]
     public TextWriter? Log { get; init; }

@@ -35,7 +35,9 @@ public sealed record FinalEvaluation(string Dataset, EvaluationResult CentreCrop
 /// Trains an <see cref="AlexNetModel"/> as section 5 describes: SGD with momentum and weight decay, random
 /// crops, flips and PCA colour noise, the rate divided by 10 on validation plateaus, a checkpoint every
 /// epoch. Deterministic given the seed: shuffling, crops and colour noise derive from (seed, epoch, image),
-/// dropout from (seed, step), so a resumed run repeats the uninterrupted one exactly.
+/// dropout from (seed, step), so a resumed run repeats the uninterrupted one exactly. With every convolution frozen and
+/// centre crops, the convolutions run once per image and the epochs train the fully connected layers on their stored
+/// output (<see cref="RuntimeOptions.BottleneckCache"/>).
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -167,6 +169,106 @@ public sealed class Trainer : IDisposable
     public TrainResult Run(CancellationToken stop = default)
     {
         Directory.CreateDirectory(o.Runtime.RunDir);
+        var (useCache, why) = BottleneckStore.Decide(o, arch);
+        if (why != null) o.Runtime.Log?.WriteLine(why);
+        Caches? caches = null;
+        try
+        {
+            // Derived data, built afresh by every Run (a resumed one too) rather than trusted from an earlier process.
+            if (useCache && state.CompletedEpochs < o.Epochs && (caches = BuildCaches(stop)) == null)
+            {
+                var ckpt = Path.Combine(o.Runtime.RunDir, CheckpointFile);
+                Save(ckpt);
+                o.Runtime.Log?.WriteLine($"interrupted while filling the bottleneck cache: checkpoint saved at epoch {state.CompletedEpochs + 1}, batch {state.BatchInEpoch} -> {ckpt}");
+                return new TrainResult(state, true, ckpt, null);
+            }
+            return Train(caches, stop);
+        }
+        finally
+        {
+            caches?.Train.Dispose();
+            caches?.Validation.Dispose();
+        }
+    }
+
+    // The trunk's outputs for the training and validation images, which the cached epochs read instead of the images.
+    private sealed record Caches(BottleneckStore Train, BottleneckStore Validation);
+
+    private Caches? BuildCaches(CancellationToken stop)
+    {
+        var clock = Stopwatch.StartNew();
+        long floats = (long)(data.Train.Count + data.Validation.Count) * arch.Fc6Inputs;
+        bool onDisk = floats * sizeof(float) > o.Runtime.BottleneckCacheMemoryLimit;
+        BottleneckStore? Build(IImageDataset images, string name) => BottleneckStore.Build(model, images, mean, o.EffectivePixelScale,
+            o.Optimisation.BatchSize, o.Runtime.Workers, onDisk ? Path.Combine(o.Runtime.RunDir, $"bottleneck-{name}.f32") : null, stop);
+        var train = Build(data.Train, "train");
+        if (train == null) return null;
+        var validation = Build(data.Validation, "validation");
+        if (validation == null)
+        {
+            train.Dispose();
+            return null;
+        }
+        o.Runtime.Log?.WriteLine($"bottleneck cache: {data.Train.Count:N0} training and {data.Validation.Count:N0} validation images × {arch.Fc6Inputs:N0} floats = " +
+            $"{floats * sizeof(float) / 1048576.0:N1} MiB " +
+            (onDisk ? $"in {train.FilePath} and {validation.FilePath} (over the {o.Runtime.BottleneckCacheMemoryLimit / 1048576.0:N0} MiB kept in memory)"
+                    : $"in memory (up to {o.Runtime.BottleneckCacheMemoryLimit / 1048576.0:N0} MiB)") + $", filled in {clock.Elapsed.TotalSeconds:F1} s");
+        return new Caches(train, validation);
+    }
+
+    // One training step's input: crops for the whole network, or the trunk's stored output for the head.
+    private sealed record StepBatch(int Count, int[] Labels, Func<Tensor> Input, bool TrunkOutput);
+
+    private IEnumerable<StepBatch> ImageBatches(int[] order, int epoch, CancellationToken stop)
+    {
+        var loader = new BatchLoader(data.Train, order, new BatchLoaderOptions
+        {
+            BatchSize = o.Optimisation.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding,
+            Mode = o.Augmentation.RandomCrops ? CropMode.Random : CropMode.CentreCrop, Mean = mean, Pca = pca,
+            RandomErasing = o.Augmentation.RandomErasing, Seed = o.Seed, Shuffle = false, Workers = o.Runtime.Workers,
+        });
+        foreach (var batch in loader.Epoch(epoch, stop))
+            yield return new StepBatch(batch.Count, batch.Labels, () => batch.ToTensor(arch.InputChannels, arch.InputSize, o.EffectivePixelScale, device), false);
+    }
+
+    // The same images in the same batches as ImageBatches, read from the store; ends where the loader would on a cancellation.
+    private IEnumerable<StepBatch> CachedBatches(BottleneckStore store, int[] order, CancellationToken stop)
+    {
+        int size = o.Optimisation.BatchSize;
+        for (int start = 0; start < order.Length; start += size)
+        {
+            if (stop.IsCancellationRequested) yield break;
+            var indices = order.AsSpan(start, Math.Min(size, order.Length - start));
+            var values = new float[indices.Length * store.Width];
+            store.Read(indices, values);
+            int count = indices.Length;
+            var labels = indices.ToArray().Select(data.Train.GetLabel).ToArray();
+            yield return new StepBatch(count, labels, () => tensor(values, [count, store.Width]).to(device), true);
+        }
+    }
+
+    // Validation error from stored trunk outputs, scored as Evaluator scores centre crops.
+    private EvaluationResult EvaluateCached(BottleneckStore store, IImageDataset dataset)
+    {
+        int k = arch.NumClasses, size = o.Optimisation.BatchSize;
+        var probabilities = new float[dataset.Count, k];
+        model.eval();
+        using var _ = no_grad();
+        for (int start = 0; start < dataset.Count; start += size)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(size, dataset.Count - start);
+            var values = new float[count * store.Width];
+            store.Read([.. Enumerable.Range(start, count)], values);
+            var p = F.softmax(model.Head(tensor(values, [count, store.Width]).to(device)), 1).cpu().data<float>().ToArray();
+            for (int i = 0; i < count; i++)
+                for (int c = 0; c < k; c++) probabilities[start + i, c] = p[i * k + c];
+        }
+        return Evaluator.Errors(probabilities, [.. Enumerable.Range(0, dataset.Count).Select(dataset.GetLabel)]);
+    }
+
+    private TrainResult Train(Caches? caches, CancellationToken stop)
+    {
         var ckpt = Path.Combine(o.Runtime.RunDir, CheckpointFile);
         // Only the plateau rule drops on validation; under steps or a cosine it just keeps the best validation error.
         var plateau = o.Schedule.LearningRate as LearningRateSchedule.Plateau;
@@ -183,16 +285,11 @@ public sealed class Trainer : IDisposable
             int batches = (order.Length + o.Optimisation.BatchSize - 1) / o.Optimisation.BatchSize;
             var sums = state.PartialEpoch.ToArray(); // loss·n, wrong, seen, seconds
             var progress = new ProgressBar(log, $"epoch {epoch + 1}/{o.Epochs}", batches, o.Optimisation.BatchSize);
-            var mode = o.Augmentation.RandomCrops ? CropMode.Random : CropMode.CentreCrop;
-            var loader = new BatchLoader(data.Train, order[(state.BatchInEpoch * o.Optimisation.BatchSize)..], new BatchLoaderOptions
-            {
-                BatchSize = o.Optimisation.BatchSize, CropSize = arch.InputSize, Padding = arch.CropPadding, Mode = mode, Mean = mean, Pca = pca,
-                RandomErasing = o.Augmentation.RandomErasing, Seed = o.Seed, Shuffle = false, Workers = o.Runtime.Workers,
-            });
+            var rest = order[(state.BatchInEpoch * o.Optimisation.BatchSize)..];
             int b = state.BatchInEpoch;
             var clock = Stopwatch.StartNew();
             var interval = state.PartialInterval.ToArray(); // loss·n, wrong, seen since the last steps.csv row
-            foreach (var batch in loader.Epoch(epoch, stop))
+            foreach (var batch in caches != null ? CachedBatches(caches.Train, rest, stop) : ImageBatches(rest, epoch, stop))
             {
                 o.Runtime.BeforeStep?.Invoke(state.Step);
                 var (loss, wrong) = Step(batch, state.Step);
@@ -222,7 +319,8 @@ public sealed class Trainer : IDisposable
             }
             progress.Finish();
 
-            var val = Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
+            var val = caches != null ? EvaluateCached(caches.Validation, data.Validation)
+                : Evaluator.Evaluate(model, data.Validation, mean, o.EffectivePixelScale, CropMode.CentreCrop, o.Optimisation.BatchSize, o.Runtime.Workers);
             var row = new EpochMetrics(epoch + 1, sgd.LearningRate, sums[0] / sums[2], sums[1] / sums[2], val.Top1Error, val.Top5Error,
                 sums[3], sums[2] / Math.Max(sums[3], 1e-9));
             double nextLr = schedule.Observe(val.Top1Error, sgd.LearningRate);
@@ -265,14 +363,16 @@ public sealed class Trainer : IDisposable
         return new TrainResult(state, false, ckpt, final, onnx);
     }
 
-    private (double Loss, long Wrong) Step(Batch batch, long step)
+    private (double Loss, long Wrong) Step(StepBatch batch, long step)
     {
         using var scope = NewDisposeScope();
-        random.manual_seed(o.Seed * 1_000_003L + step); // dropout masks depend on (seed, step) only
+        // Dropout masks depend on (seed, step) only; the trunk draws no random numbers, so the head's masks are the same
+        // whether it reads the trunk's output fresh or from the bottleneck cache.
+        random.manual_seed(o.Seed * 1_000_003L + step);
         model.train();
-        var x = batch.ToTensor(arch.InputChannels, arch.InputSize, o.EffectivePixelScale, device);
+        var x = batch.Input();
         var y = tensor(batch.Labels.Select(l => (long)l).ToArray()).to(device);
-        var logits = model.forward(x);
+        var logits = batch.TrunkOutput ? model.Head(x) : model.forward(x);
         var loss = Loss(logits, y, o.Optimisation.LabelSmoothing);
         sgd.ZeroGrad();
         float value = loss.item<float>();

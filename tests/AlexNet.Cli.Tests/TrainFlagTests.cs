@@ -78,6 +78,13 @@ public sealed class TrainFlagTests
     }
 
     [TestMethod]
+    public void TheBottleneckCacheIsOnByDefaultAndNoBottleneckCacheTurnsItOff()
+    {
+        Assert.IsTrue(Cli.Train().Runtime.BottleneckCache, "used whenever the frozen trunk allows it");
+        Assert.IsFalse(Cli.Train("--no-bottleneck-cache").Runtime.BottleneckCache);
+    }
+
+    [TestMethod]
     public void RandomErasingIsOffByDefaultAndReadAsAProbability()
     {
         Assert.AreEqual(0.0, Cli.Train().Augmentation.RandomErasing, "the paper's augmentations only");
