@@ -99,6 +99,12 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         /// <summary>The paper's ten-crop averaging: in the returned transformer and in the held-out evaluation after
         /// training; off: one centre crop.</summary>
         public bool TenCrop { get; set; } = new RuntimeOptions().TenCropAtEnd;
+        /// <summary>With every convolution frozen (<see cref="Freeze"/> conv1-conv5 or features) and <see cref="Augment"/> off,
+        /// run conv1–conv5 once per image and train fc6–fc8 on their stored output, as ImageClassificationTrainer's
+        /// bottleneck cache does (9,216 floats an image for torchvision, in memory up to 2 GiB, beyond that in files in
+        /// <see cref="WorkspacePath"/>); the weights are those of the uncached run within float rounding. False runs the whole
+        /// network at every step.</summary>
+        public bool BottleneckCache { get; set; } = new RuntimeOptions().BottleneckCache;
         /// <summary>"cpu", "cuda", or one device per tower such as "cuda:0,cuda:1".</summary>
         public string Devices { get; set; } = new RuntimeOptions().Devices;
         /// <summary>Threads preparing batches.</summary>
@@ -225,7 +231,8 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
             Schedule = defaults.Schedule with { Epochs = o.Epoch, LearningRate = o.Schedule },
             Augmentation = defaults.Augmentation with { RandomCrops = o.Augment, PcaLighting = o.Augment && defaults.Augmentation.PcaLighting },
             FineTuning = defaults.FineTuning with { InitFrom = o.InitFrom, Freeze = o.Freeze, HeadLearningRate = o.HeadLearningRate },
-            Runtime = defaults.Runtime with { RunDir = runDir, Devices = o.Devices, Workers = o.Workers, TenCropAtEnd = o.TenCrop, Export = true, Resume = resume },
+            Runtime = defaults.Runtime with { RunDir = runDir, Devices = o.Devices, Workers = o.Workers, TenCropAtEnd = o.TenCrop, Export = true, Resume = resume,
+                BottleneckCache = o.BottleneckCache },
             Seed = o.Seed,
         };
     }

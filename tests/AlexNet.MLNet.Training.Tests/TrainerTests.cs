@@ -115,6 +115,39 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void Frozen_convolutions_without_augmentation_train_on_the_bottleneck_cache_to_the_uncached_weights()
+    {
+        Dictionary<string, float[]> Train(bool cache, List<string> log)
+        {
+            var ml = new MLContext(seed: 1);
+            ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
+            string workspace = Photos.Scratch(cache ? "cached" : "uncached");
+            var options = Photos.Quick(workspace);
+            options.Freeze = ["conv1-conv5"];
+            options.Augment = false;
+            options.BottleneckCache = cache;
+            using (ml.MulticlassClassification.Trainers.AlexNet(options).Fit(Photos.Keyed(ml, Photos.Rows(3)))) { }
+            return Weights.Of(workspace);
+        }
+        List<string> cachedLog = [], uncachedLog = [];
+        var cached = Train(true, cachedLog);
+        var uncached = Train(false, uncachedLog);
+
+        Assert.IsTrue(cachedLog.Any(m => m.Contains("bottleneck cache: conv1-conv5 are frozen and training crops are centre crops", StringComparison.Ordinal)),
+            string.Join("\n", cachedLog.Where(m => m.Contains("bottleneck"))));
+        Assert.IsTrue(uncachedLog.Any(m => m.Contains("bottleneck cache: off", StringComparison.Ordinal)),
+            string.Join("\n", uncachedLog.Where(m => m.Contains("bottleneck"))));
+        // The two routes sum the same products in other groupings (a batch of stored features against a batch of crops):
+        // float rounding apart, the same weights.
+        foreach (var (name, expected) in uncached)
+        {
+            float scale = expected.Max(MathF.Abs);
+            float worst = expected.Zip(cached[name], (a, b) => MathF.Abs(a - b)).Max();
+            Assert.IsLessThan(1e-5f * scale + 1e-7f, worst, $"{name}: largest difference {worst} against a largest weight {scale}");
+        }
+    }
+
+    [TestMethod]
     public void Progress_goes_to_the_MLContext_log_with_the_trainer_as_its_source()
     {
         var ml = new MLContext(seed: 1);
