@@ -1,6 +1,8 @@
 using System.CommandLine;
+using AlexNet.Onnx;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Onnx.Model;
+using AlexNet.Onnx.Serving;
 using AlexNet.Training.Data;
 using AlexNet.Training.Export;
 using AlexNet.Training.Training;
@@ -57,10 +59,34 @@ public static class ExportCommand
         {
             Description = "class names for --init-from, one a line in output order [default: the file's; ImageNet's for a 1000-class file that names none]",
         };
-        var output = new Option<string?>("--output") { Description = "destination .onnx [default: model.onnx beside the checkpoint; model.onnx here for --init-from]" };
-        var command = new Command("export", "write model.onnx (opset 17) from a checkpoint, or from pretrained weights (--init-from) with no training")
+        var output = new Option<string?>("--output")
         {
-            checkpoint, initFrom, preset, classes, output,
+            Description = "destination .onnx [default: model.onnx beside the checkpoint; model.onnx here for --init-from; none with --serving]",
+        };
+        var serving = new Option<string?>("--serving")
+        {
+            Description = "also write the serving graph ML.NET runs (crops, network, softmax average, labels) as a standalone ONNX file with a batch axis: DIR/serving.onnx",
+        };
+        var triton = new Option<bool>("--triton")
+        {
+            Description = "with --serving: write DIR as a Triton model repository instead: DIR/<name>/1/model.onnx, config.pbtxt, labels.txt",
+        };
+        var cropMode = new Option<string>("--crop-mode")
+        {
+            Description = "with --serving: the crops the network sees", DefaultValueFactory = _ => CropModeNames[0],
+        }.AcceptOnlyFromAmong(CropModeNames);
+        var modelName = new Option<string>("--model-name")
+        {
+            Description = "with --triton: the model's name (its folder in the repository)", DefaultValueFactory = _ => new TritonOptions().ModelName,
+        };
+        var maxBatch = new Option<int>("--max-batch-size")
+        {
+            Description = "with --triton: config.pbtxt's max_batch_size, the most images in one execution", DefaultValueFactory = _ => new TritonOptions().MaxBatchSize,
+        }.Positive();
+        var command = new Command("export", "write model.onnx (opset 17) from a checkpoint, or from pretrained weights (--init-from) with no training; " +
+                                            "--serving: the serving graph for ONNX Runtime or Triton")
+        {
+            checkpoint, initFrom, preset, classes, output, serving, triton, cropMode, modelName, maxBatch,
         };
         command.Validators.Add(r =>
         {
@@ -73,26 +99,79 @@ public static class ExportCommand
                 r.AddError("--init-from needs --preset (paper, small or torchvision): the network its weights belong to.");
             else if (fromCheckpoint && (r.GetResult(preset) ?? r.GetResult(classes)) is { } extra)
                 r.AddError($"{extra.IdentifierToken?.Value ?? "--preset"} goes with --init-from; a checkpoint names its own preset and classes.");
+            if (r.GetResult(serving) is null && (r.GetResult(triton) ?? r.GetResult(cropMode)) is { Implicit: false } servingOnly)
+                r.AddError($"{servingOnly.IdentifierToken?.Value ?? "--triton"} goes with --serving DIR, the folder the serving graph is written to.");
+            else if (!r.GetValue(triton) && (r.GetResult(modelName) ?? r.GetResult(maxBatch)) is { Implicit: false } tritonOnly)
+                r.AddError($"{tritonOnly.IdentifierToken?.Value ?? "--model-name"} goes with --triton; it sets the Triton model configuration.");
         });
         command.SetAction(r =>
         {
-            if (r.GetValue(initFrom) is { } weights)
+            var servingFolder = r.GetValue(serving);
+            // With --serving and no --output the classifier is only a step towards the serving graph: a temp file,
+            // named model.onnx as the graph's doc string names it.
+            string? scratchFolder = servingFolder is not null && r.GetValue(output) is null
+                ? Path.Combine(Path.GetTempPath(), $"alexnet-export-{Guid.NewGuid():N}") : null;
+            string? scratch = scratchFolder is null ? null : Path.Combine(scratchFolder, "model.onnx");
+            try
             {
-                var names = r.GetValue(classes) is { } list ? ReadClasses(list) : null;
-                var written = PretrainedExport.Write(weights, r.GetValue(preset)!, r.GetValue(output) ?? "model.onnx", names);
-                Console.WriteLine($"classes: {written.Labels.Count}, {written.LabelSource} ({string.Join(", ", written.Labels.Take(3))}, …)");
-                Console.WriteLine($"model: {Path.GetFullPath(written.Path)}");
+                string written;
+                if (r.GetValue(initFrom) is { } weights)
+                {
+                    var names = r.GetValue(classes) is { } list ? ReadClasses(list) : null;
+                    var result = PretrainedExport.Write(weights, r.GetValue(preset)!, scratch ?? r.GetValue(output) ?? "model.onnx", names);
+                    Console.WriteLine($"classes: {result.Labels.Count}, {result.LabelSource} ({string.Join(", ", result.Labels.Take(3))}, …)");
+                    written = result.Path;
+                }
+                else
+                {
+                    var path = r.GetValue(checkpoint)!;
+                    using var trained = TrainedModel.Load(path);
+                    var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
+                    written = scratch ?? r.GetValue(output) ?? Path.Combine(folder, "model.onnx");
+                    ModelExport.Write(trained, written);
+                }
+                if (scratch is null) Console.WriteLine($"model: {Path.GetFullPath(written)}");
+                if (servingFolder is not null)
+                    WriteServing(ModelFile.Open(written), servingFolder, ParseCropMode(r.GetValue(cropMode)!), r.GetValue(triton),
+                        new TritonOptions
+                        {
+                            ModelName = r.GetValue(modelName)!, MaxBatchSize = r.GetValue(maxBatch),
+                            Source = r.GetValue(initFrom) is { } file ? $"{Path.GetFileName(file)} (--preset {r.GetValue(preset)})" : $"checkpoint {Path.GetFileName(Path.TrimEndingDirectorySeparator(r.GetValue(checkpoint)!))}",
+                        });
                 return 0;
             }
-            var path = r.GetValue(checkpoint)!;
-            using var trained = TrainedModel.Load(path);
-            var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
-            var destination = r.GetValue(output) ?? Path.Combine(folder, "model.onnx");
-            ModelExport.Write(trained, destination);
-            Console.WriteLine($"model: {Path.GetFullPath(destination)}");
-            return 0;
+            finally
+            {
+                if (scratchFolder is not null && Directory.Exists(scratchFolder)) Directory.Delete(scratchFolder, recursive: true);
+            }
         });
         return command;
+    }
+
+    /// <summary>The <c>--crop-mode</c> values, the default first (ML.NET's <c>AlexNetOptions.CropMode</c>).</summary>
+    private static readonly string[] CropModeNames = ["ten-crop", "centre-crop", "whole-image"];
+
+    private static CropMode ParseCropMode(string name) => name switch
+    {
+        "ten-crop" => CropMode.TenCrop,
+        "centre-crop" => CropMode.CentreCrop,
+        _ => CropMode.WholeImage,
+    };
+
+    private static void WriteServing(ModelFile model, string folder, CropMode mode, bool triton, TritonOptions options)
+    {
+        var m = model.Metadata;
+        if (triton)
+        {
+            var repository = ServingExport.WriteTriton(model, folder, mode, options);
+            Console.WriteLine($"triton model: {Path.GetFullPath(repository.ModelFolder)} ({ServingExport.ConfigFileName}, {ServingExport.LabelsFileName}, " +
+                              $"{ServingExport.TritonVersion}/{ServingExport.TritonModelFileName})");
+        }
+        else
+            Console.WriteLine($"serving graph: {Path.GetFullPath(ServingExport.WriteGraph(model, folder, mode))}");
+        // What a client must send: the graph takes the resized image, not an encoded file.
+        Console.WriteLine($"input pixels: float32 [N, {m.InputChannels}, {m.ResizeSize}, {m.ResizeSize}], {m.ChannelOrder.ToString().ToUpperInvariant()} planes, 0-255, " +
+                          $"shorter side resized to {m.ResizeSize} and centre-cropped; outputs Score [N, {model.NumClasses}], PredictedLabel [N]");
     }
 
     // One name a line; a trailing newline (or \r\n) adds no class, an empty line inside the list is an error.

@@ -75,6 +75,8 @@ public static class ServingGraph
             throw new ArgumentException($"Input and output names must differ: {string.Join(", ", outputs)}.", nameof(options));
         if (outputs.Any(n => n.StartsWith(InlinedPrefix, StringComparison.Ordinal)))
             throw new ArgumentException($"Names starting with '{InlinedPrefix}' are reserved for the inlined classifier.", nameof(options));
+        if (!options.PerImageOutputs && options.ClassesName is not null)
+            throw new ArgumentException($"The classes output '{options.ClassesName}' has no batch axis; a graph without per-image outputs cannot have it.", nameof(options));
         if (options.FeaturesName is not null && model.FeaturesName is null)
             throw new ArgumentException($"{model.Path}: features were asked for, but the model has no '{AlexNetOnnxNames.Features}' output (its outputs: {string.Join(", ", model.OutputNames)}).", nameof(options));
 
@@ -84,7 +86,9 @@ public static class ServingGraph
 
         var g = new OnnxGraphBuilder($"alexnet_serving_{options.CropMode.ToString().ToLowerInvariant()}");
         foreach (var name in outputs) g.Fresh(name);
-        foreach (var name in new[] { options.ScoreName, options.FeaturesName }.OfType<string>()) g.Fresh(name + BatchSuffix);
+        if (options.PerImageOutputs)
+            foreach (var name in new[] { options.ScoreName, options.FeaturesName }.OfType<string>()) g.Fresh(name + BatchSuffix);
+        bool perImage = options.PerImageOutputs;
 
         // Normalise: the same arithmetic, in the same order, as ImageCrops (scale, mean, 1/std).
         string x = options.InputName;
@@ -117,10 +121,10 @@ public static class ServingGraph
         var renamed = Inline(g, source.Graph, model, crops);
         string probabilities = model.ProbabilitiesName is { } p ? renamed[p]
             : g.Node("Softmax", "probabilities", [renamed[model.LogitsName]], Int("axis", 1));
-        string scores = PerImageAndBatch(g, probabilities, options.ScoreName, cropsPerImage, k, opset);
+        string scores = PerImageAndBatch(g, probabilities, options.ScoreName, cropsPerImage, k, opset, perImage);
 
         if (options.FeaturesName is { } features)
-            PerImageAndBatch(g, renamed[model.FeaturesName!], features, cropsPerImage, model.FeatureSize, opset);
+            PerImageAndBatch(g, renamed[model.FeaturesName!], features, cropsPerImage, model.FeatureSize, opset, perImage);
 
         var labels = model.Labels;
         if (options.PredictedLabelName is { } predicted)
@@ -133,20 +137,23 @@ public static class ServingGraph
             g.Graph.Output.Add(Value(predicted, TensorProto.Types.DataType.String, (long?)null));
         }
 
-        string labelConstant = StringConstant(g, "labels", labels);
-        if (options.ClassesName is { } classes)
+        if (perImage)
         {
-            g.Node("Identity", [labelConstant], [classes]);
-            g.Graph.Output.Add(Value(classes, TensorProto.Types.DataType.String, k));
-        }
+            string labelConstant = StringConstant(g, "labels", labels);
+            if (options.ClassesName is { } classes)
+            {
+                g.Node("Identity", [labelConstant], [classes]);
+                g.Graph.Output.Add(Value(classes, TensorProto.Types.DataType.String, k));
+            }
 
-        // ML.NET reads slot names from this node's keys; its input must be an initializer, not a graph input.
-        string slotOutput = g.Fresh($"mlnet.{options.ScoreName}.unusedOutput");
-        var slots = MlNode(g, "LabelEncoder", $"mlnet.{options.ScoreName}.SlotNames", labelConstant, slotOutput);
-        slots.Attribute.Add(Strings("keys_strings", labels));
-        slots.Attribute.Add(Ints("values_int64s", Enumerable.Range(0, k).Select(i => (long)i).ToArray()));
-        slots.Attribute.Add(Int("default_int64", -1));
-        g.Graph.Output.Add(Value(slotOutput, TensorProto.Types.DataType.Int64, k));
+            // ML.NET reads slot names from this node's keys; its input must be an initializer, not a graph input.
+            string slotOutput = g.Fresh($"mlnet.{options.ScoreName}.unusedOutput");
+            var slots = MlNode(g, "LabelEncoder", $"mlnet.{options.ScoreName}.SlotNames", labelConstant, slotOutput);
+            slots.Attribute.Add(Strings("keys_strings", labels));
+            slots.Attribute.Add(Ints("values_int64s", Enumerable.Range(0, k).Select(i => (long)i).ToArray()));
+            slots.Attribute.Add(Int("default_int64", -1));
+            g.Graph.Output.Add(Value(slotOutput, TensorProto.Types.DataType.Int64, k));
+        }
 
         g.Graph.Input.Add(FloatValue(options.InputName, BatchDim, null, c, r, r));
 
@@ -204,16 +211,20 @@ public static class ServingGraph
 
     // The network's [crops·N, width] output, crop-major as the Concat above made it, averaged over each image's crops
     // into <output>.batch [N, width]; <output> itself is image 0's row, [width], the shape ML.NET reads one image at a time.
-    private static string PerImageAndBatch(OnnxGraphBuilder g, string network, string output, int crops, int width, long opset)
+    // Without per-image outputs the batch output takes the plain name and there is no image-0 row.
+    private static string PerImageAndBatch(OnnxGraphBuilder g, string network, string output, int crops, int width, long opset, bool perImage)
     {
-        string batch = output + BatchSuffix; // reserved with the other output names
+        string batch = perImage ? output + BatchSuffix : output; // reserved with the other output names
         string byCrop = g.Node("Reshape", $"{output}_by_crop", [network, g.Int64Initializer($"{output}_by_crop_shape", [crops, -1, width])]);
         // ReduceMean took its axes as an attribute until opset 18 and as an input from then on.
         if (opset < 18) g.Node("ReduceMean", [byCrop], [batch], Ints("axes", 0), Int("keepdims", 0));
         else g.Node("ReduceMean", [byCrop, g.Int64Initializer($"{output}_axes", [0])], [batch], Int("keepdims", 0));
-        g.Node("Gather", [batch, ScalarInt64(g, $"{output}_first_image", 0)], [output], Int("axis", 0));
         g.Graph.Output.Add(FloatValue(batch, BatchDim, null, width));
-        g.Graph.Output.Add(FloatValue(output, "", width));
+        if (perImage)
+        {
+            g.Node("Gather", [batch, ScalarInt64(g, $"{output}_first_image", 0)], [output], Int("axis", 0));
+            g.Graph.Output.Add(FloatValue(output, "", width));
+        }
         return batch;
     }
 

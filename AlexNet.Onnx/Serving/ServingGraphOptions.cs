@@ -19,4 +19,12 @@ public sealed record ServingGraphOptions
     public string? ClassesName { get; init; }
     /// <summary>Which crops the network sees.</summary>
     public CropMode CropMode { get; init; } = CropMode.TenCrop;
+    /// <summary>
+    /// True (ML.NET's graph): the per-image outputs ML.NET reads (image 0's score and features), the batch outputs
+    /// beside them under <see cref="ServingGraph.BatchSuffix"/>, and the node ML.NET takes the score's slot names from.
+    /// False (a standalone graph, for ONNX Runtime or Triton): only the batch outputs, each under its own name
+    /// (<see cref="ScoreName"/> is [N, classes]), so every output has the batch axis first; <see cref="ClassesName"/>,
+    /// which has none, must then be null.
+    /// </summary>
+    public bool PerImageOutputs { get; init; } = true;
 }
