@@ -31,7 +31,9 @@ namespace AlexNet.Onnx.Serving;
 /// OnnxTransformer gives the score column its slot names.</item>
 /// </list>
 /// One graph serves both routes, so ML.NET's row-at-a-time scores and a batched run of the same file come from the
-/// same nodes.
+/// same nodes. Without <see cref="ServingGraphOptions.PerImageOutputs"/> the per-image outputs and the slot-names node
+/// are left out and the batch outputs take the plain names: the standalone graph of <see cref="ServingExport"/>, for
+/// ONNX Runtime and Triton.
 /// </summary>
 public static class ServingGraph
 {

@@ -118,6 +118,30 @@ public sealed class PretrainedExportTests
             Assert.AreEqual(categories[Array.IndexOf(scores[i].Score, scores[i].Score.Max())], labels[i], TestPhotos.Names[i]);
     }
 
+    // export --init-from … --serving DIR --triton, the common way to serve torchvision's weights on Triton; run once.
+    private static readonly Lazy<string> TritonModel = new(() =>
+    {
+        var repository = Path.Combine(folder, "triton");
+        var (code, output, error) = Alexnet("export", "--init-from", weights, "--preset", "torchvision", "--serving", repository, "--triton", "--crop-mode", "centre-crop");
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "input pixels: float32 [N, 3, 256, 256], RGB planes, 0-255, shorter side resized to 256 and centre-cropped; outputs Score [N, 1000], PredictedLabel [N]");
+        return Path.Combine(repository, "alexnet");
+    });
+
+    [TestMethod]
+    public void TritonRepositoryFromInitFromLabelsScoresWithTorchvisionsCategories() =>
+        CollectionAssert.AreEqual(TorchvisionCategories(), File.ReadAllText(Path.Combine(TritonModel.Value, "labels.txt")).TrimEnd('\n').Split('\n'));
+
+    [TestMethod]
+    public void TritonModelFromInitFromScoresAsTheMlNetRouteWithinOneInAHundredThousand()
+    {
+        var (ml, scored) = CentreCrop(modelPath);
+        var expected = ml.Data.CreateEnumerable<Scores>(scored, reuseRowObject: false).Select(r => r.Score).ToArray();
+        var (scores, _) = ServingExportTests.StandaloneScores(Path.Combine(TritonModel.Value, "1", "model.onnx"), modelPath, photos);
+        for (int i = 0; i < photos.Length; i++)
+            Assert.IsLessThanOrEqualTo(1e-5f, RawFloats.MaxAbsDiff(scores[i], expected[i]), TestPhotos.Names[i]);
+    }
+
     [TestMethod]
     public void ClassesFileNamesTheOutputsInsteadOfImageNet()
     {

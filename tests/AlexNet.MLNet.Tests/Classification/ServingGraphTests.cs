@@ -43,4 +43,21 @@ public sealed class ServingGraphTests
         Assert.AreEqual("mlnet.Score.SlotNames", graph.Graph.Node.Single(n => n.Domain == "ai.onnx.ml" && n.Input[0] == "labels").Name);
         CollectionAssert.AreEqual(new[] { "Score.batch", "Score", "PredictedLabel", "mlnet.Score.unusedOutput" }, graph.Graph.Output.Select(o => o.Name).ToArray());
     }
+
+    [TestMethod]
+    public void WithoutPerImageOutputsEveryOutputIsABatchOutputUnderItsPlainName()
+    {
+        var graph = ServingGraph.Build(ModelFile.Open(TestModels.Rgb), new ServingGraphOptions { PerImageOutputs = false, FeaturesName = "Features" });
+        CollectionAssert.AreEqual(new[] { "Score", "Features", "PredictedLabel" }, graph.Graph.Output.Select(o => o.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "N", "N", "N" }, graph.Graph.Output.Select(o => o.Type.TensorType.Shape.Dim[0].DimParam).ToArray());
+        Assert.IsFalse(graph.Graph.Node.Any(n => n.Name.StartsWith("mlnet.", StringComparison.Ordinal)), "ML.NET's slot-name node is for ML.NET alone");
+    }
+
+    [TestMethod]
+    public void WithoutPerImageOutputsAClassesOutputIsRefusedForItHasNoBatchAxis()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            ServingGraph.Build(ModelFile.Open(TestModels.Rgb), new ServingGraphOptions { PerImageOutputs = false, ClassesName = "Classes" }));
+        StringAssert.Contains(e.Message, "The classes output 'Classes' has no batch axis");
+    }
 }
