@@ -174,10 +174,33 @@ public static class BenchCommandLine
         mklChild.Hidden = true;
         mklChild.SetAction(r => Compute.MklPaths.ChildRun(r.GetValue(mklSeconds), r.GetValue(mklBatch), r.GetValue(threads)));
 
-        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile, transfer learning and MKL's two paths, as Markdown. bench/run.sh measures the first three and writes docs/benchmarks/bench-run.md.")
+        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile, transfer learning and MKL's two paths, as Markdown; " +
+            "mlnet-train, the ML.NET trainer on alexnet train's data and flags. bench/run.sh measures the first three and writes docs/benchmarks/bench-run.md.")
         {
-            speed, bulk, memory, profile, transfer, mkl, mklChild,
+            speed, bulk, memory, profile, transfer, mkl, mklChild, MlNetTrainCommand(),
         };
+    }
+
+    // `mlnet-train`: the flags bench/finetune-arms.sh gives `alexnet train`, with the CLI's names and defaults.
+    private static Command MlNetTrainCommand()
+    {
+        var data = new Option<string>("--data") { Description = "Image folder: train/<class>/<image>, val/<class>/<image>.", Required = true };
+        var runDir = new Option<string>("--run-dir") { Description = "The trainer's WorkspacePath.", Required = true };
+        var preset = new Option<string>("--preset") { Description = "The preset.", DefaultValueFactory = _ => "torchvision" }.AcceptOnlyFromAmong("small", "paper", "torchvision");
+        var initFrom = new Option<string?>("--init-from") { Description = "Weights to start from." };
+        var freeze = new Option<string?>("--freeze") { Description = "Frozen layers, comma-separated." };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Centre crops only." };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (the preset's when not given)." }.Check(v => v is <= 0 ? "must be above 0" : null);
+        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => new AlexNet.Training.Training.TrainOptions().Seed };
+        var noTenCrop = new Option<bool>("--no-ten-crop") { Description = "One centre crop at the end and in the transformer." };
+        var command = new Command("mlnet-train", "Trainers.AlexNet(...).Fit on an alexnet train image folder with its flags; the trainer's log on stderr.")
+        {
+            data, runDir, preset, initFrom, freeze, noAugment, epochs, seed, noTenCrop,
+        };
+        command.SetAction(r => Training.MlNetTrainerRun.Run(new Training.MlNetTrainOptions(r.GetValue(data)!, r.GetValue(runDir)!, r.GetValue(preset)!,
+            r.GetValue(initFrom), [.. (r.GetValue(freeze) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            !r.GetValue(noAugment), r.GetValue(epochs), r.GetValue(seed), !r.GetValue(noTenCrop)), Console.Error));
+        return command;
     }
 
     // `transfer`: every default from TransferOptions, so --help shows what the record states.
