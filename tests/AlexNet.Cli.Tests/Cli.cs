@@ -5,15 +5,7 @@ namespace AlexNet.Cli.Tests;
 /// <summary>Runs the <c>alexnet</c> command line in this process and keeps what it printed.</summary>
 internal static class Cli
 {
-    public static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (AlexNetCommand.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    public static (int Code, string Out, string Err) Run(params string[] args) => InProcessCli.Run(args);
 
     /// <summary>The options <c>train <paramref name="args"/></c> stands for, without training.</summary>
     public static TrainOptions Train(params string[] args)

@@ -1,4 +1,3 @@
-using AlexNet.Cli;
 using AlexNet.MLNet;
 using AlexNet.Onnx.Imaging;
 using Microsoft.ML;
@@ -34,7 +33,7 @@ public sealed class PretrainedExportTests
         // torchvision.models.alexnet() with torch.manual_seed(0), its head scaled for a peaked softmax, saved with torch.save.
         SystemPython.RunScript("torchvision_reference.py", ["weights", weights, .. photos]);
         modelPath = Path.Combine(folder, "model.onnx");
-        var (code, output, error) = Alexnet("export", "--init-from", weights, "--preset", "torchvision", "--output", modelPath);
+        var (code, output, error) = InProcessCli.Run("export", "--init-from", weights, "--preset", "torchvision", "--output", modelPath);
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "classes: 1000, ImageNet's (torchvision's list) (tench, goldfish, great white shark, …)");
     }
@@ -42,15 +41,6 @@ public sealed class PretrainedExportTests
     [ClassCleanup]
     public static void RemoveFolder() => Directory.Delete(folder, recursive: true);
 
-    private static (int Code, string Out, string Err) Alexnet(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (AlexNetCommand.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
 
     private static (MLContext Ml, IDataView Scored) CentreCrop(string model)
     {
@@ -122,7 +112,7 @@ public sealed class PretrainedExportTests
     private static readonly Lazy<string> TritonModel = new(() =>
     {
         var repository = Path.Combine(folder, "triton");
-        var (code, output, error) = Alexnet("export", "--init-from", weights, "--preset", "torchvision", "--serving", repository, "--triton", "--crop-mode", "centre-crop");
+        var (code, output, error) = InProcessCli.Run("export", "--init-from", weights, "--preset", "torchvision", "--serving", repository, "--triton", "--crop-mode", "centre-crop");
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "input pixels: float32 [N, 3, 256, 256], RGB planes, 0-255, shorter side resized to 256 and centre-cropped; outputs Score [N, 1000], PredictedLabel [N]");
         return Path.Combine(repository, "alexnet");
@@ -148,7 +138,7 @@ public sealed class PretrainedExportTests
         var classes = Path.Combine(folder, "classes.txt");
         File.WriteAllLines(classes, Enumerable.Range(0, 1000).Select(i => $"mine {i}"));
         var model = Path.Combine(folder, "named.onnx");
-        var (code, output, error) = Alexnet("export", "--init-from", weights, "--preset", "torchvision", "--classes", classes, "--output", model);
+        var (code, output, error) = InProcessCli.Run("export", "--init-from", weights, "--preset", "torchvision", "--classes", classes, "--output", model);
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "classes: 1000, given (mine 0, mine 1, mine 2, …)");
         var names = SlotNames(CentreCrop(model).Scored);
@@ -162,7 +152,7 @@ public sealed class PretrainedExportTests
         var classes = Path.Combine(folder, "ten.txt");
         File.WriteAllLines(classes, Enumerable.Range(0, 10).Select(i => $"class {i}"));
         var model = Path.Combine(folder, "ten.onnx");
-        var (code, _, error) = Alexnet("export", "--init-from", weights, "--preset", "torchvision", "--classes", classes, "--output", model);
+        var (code, _, error) = InProcessCli.Run("export", "--init-from", weights, "--preset", "torchvision", "--classes", classes, "--output", model);
         Assert.AreEqual(1, code, error);
         Assert.AreEqual($"error: {weights}: its last layer (classifier.6.weight, [1000, 4096]) has 1000 classes, and the class names given are 10\n", error.ReplaceLineEndings("\n"));
         Assert.IsFalse(File.Exists(model));

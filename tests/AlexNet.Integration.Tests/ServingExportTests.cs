@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using AlexNet.Cli;
 using AlexNet.MLNet;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Imaging;
@@ -41,16 +40,16 @@ public sealed partial class ServingExportTests
                 File.Copy(TestPhotos.Path(photo), Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "data", split, name)).FullName, photo));
         File.Copy(TestPhotos.Path("rocket.jpg"), Path.Combine(folder, "data", "train", "coffee", "rocket.jpg"));
         var run = Path.Combine(folder, "run");
-        var (code, _, error) = Alexnet("train", "--data", Path.Combine(folder, "data"), "--preset", "small", "--epochs", "1", "--batch-size", "4",
+        var (code, _, error) = InProcessCli.Run("train", "--data", Path.Combine(folder, "data"), "--preset", "small", "--epochs", "1", "--batch-size", "4",
             "--workers", "1", "--no-ten-crop", "--no-export", "--seed", "3", "--run-dir", run);
         Assert.AreEqual(0, code, error);
 
         classifier = Path.Combine(folder, "model.onnx");
-        (code, var output, error) = Alexnet("export", "--checkpoint", run, "--output", classifier, "--serving", Path.Combine(folder, "serving"));
+        (code, var output, error) = InProcessCli.Run("export", "--checkpoint", run, "--output", classifier, "--serving", Path.Combine(folder, "serving"));
         Assert.AreEqual(0, code, error);
         servingGraph = Path.Combine(folder, "serving", "serving.onnx");
         StringAssert.Contains(output, $"serving graph: {servingGraph}");
-        (code, output, error) = Alexnet("export", "--checkpoint", run, "--serving", Path.Combine(folder, "triton"), "--triton");
+        (code, output, error) = InProcessCli.Run("export", "--checkpoint", run, "--serving", Path.Combine(folder, "triton"), "--triton");
         Assert.AreEqual(0, code, error);
         tritonModel = Path.Combine(folder, "triton", "alexnet");
         StringAssert.Contains(output, $"triton model: {tritonModel} (config.pbtxt, labels.txt, 1/model.onnx)");
@@ -59,15 +58,6 @@ public sealed partial class ServingExportTests
     [ClassCleanup]
     public static void RemoveFolder() => Directory.Delete(folder, recursive: true);
 
-    internal static (int Code, string Out, string Err) Alexnet(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (AlexNetCommand.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
 
     /// <summary>ML.NET's route over the classifier file: score and label of each photo, one row at a time.</summary>
     internal static Dictionary<string, Scored> MlNetScores(string model, string[] photos, CropMode mode)

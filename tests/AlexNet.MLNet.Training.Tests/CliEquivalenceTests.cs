@@ -1,4 +1,3 @@
-using AlexNet.Cli;
 using Microsoft.ML;
 
 namespace AlexNet.MLNet.Training.Tests;
@@ -29,7 +28,7 @@ public sealed class CliEquivalenceTests
         }
 
         string cliRun = Photos.Scratch("cli");
-        var (code, _, err) = Run(["train", "--data", data, "--preset", "small", "--epochs", "2", "--batch-size", "4", "--lr", "0.02", "--seed", "11",
+        var (code, _, err) = InProcessCli.Run(["train", "--data", data, "--preset", "small", "--epochs", "2", "--batch-size", "4", "--lr", "0.02", "--seed", "11",
             "--workers", "1", "--no-ten-crop", "--run-dir", cliRun]);
         Assert.AreEqual(0, code, err);
 
@@ -64,13 +63,4 @@ public sealed class CliEquivalenceTests
         AlexNet.Onnx.Imaging.PngFile.Save(flipped, path);
     }
 
-    private static (int Code, string Out, string Err) Run(string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (AlexNetCommand.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
 }
