@@ -66,19 +66,7 @@ public sealed class PretrainedExportTests
     [TestMethod]
     public void ExportedWeightsGivePyTorchsSoftmaxOnTheSamePixelsWithinOneInTenThousand()
     {
-        // The 256-px images our serving path makes, handed to PyTorch for CenterCrop(224) and Normalize(ImageNet mean,
-        // std): the comparison covers the state dict's import, the export and the preset's normalisation, not two resamplers.
-        var pixels = Path.Combine(folder, "resized.u8");
-        using (var file = File.Create(pixels))
-            foreach (var photo in photos)
-            {
-                var image = new byte[3 * 256 * 256];
-                PaperPreparation.Load(photo, 256, 3, image);
-                file.Write(image);
-            }
-        var expected = Path.Combine(folder, "same-pixels.f32");
-        SystemPython.RunScript("torchvision_reference.py", "pixels", weights, expected, "256", pixels);
-        var theirs = RawFloats.ReadRows(expected, 1000);
+        var theirs = TorchvisionReference.SoftmaxOnOurResizedPixels(weights, photos, folder);
 
         var (ml, scored) = CentreCrop(modelPath);
         var ours = ml.Data.CreateEnumerable<Scores>(scored, reuseRowObject: false).Select(r => r.Score).ToArray();

@@ -58,19 +58,7 @@ public sealed class TorchvisionFineTuningTests
     [TestMethod]
     public void ExportGivesPyTorchsSoftmaxOnTheSameResizedPixelsToFloatRounding()
     {
-        // The 256-px images our serving path makes, handed to PyTorch for CenterCrop(224) and Normalize: the comparison
-        // then covers the weights' import, the preset's layers, the export and the normalisation, not two resamplers.
-        var pixels = Path.Combine(folder, "resized.u8");
-        using (var file = File.Create(pixels))
-            foreach (var photo in photos)
-            {
-                var image = new byte[3 * 256 * 256];
-                PaperPreparation.Load(photo, 256, 3, image);
-                file.Write(image);
-            }
-        var expected = Path.Combine(folder, "same-pixels.f32");
-        SystemPython.RunScript("torchvision_reference.py", "pixels", Path.Combine(folder, "alexnet.pth"), expected, "256", pixels);
-        var theirs = RawFloats.ReadRows(expected, 1000);
+        var theirs = TorchvisionReference.SoftmaxOnOurResizedPixels(Path.Combine(folder, "alexnet.pth"), photos, folder);
 
         var ours = MlNetCentreCropScores();
         Assert.IsGreaterThan(0.03f, theirs.Min(p => p.Max()), "a nearly uniform softmax would make the comparison trivial");
