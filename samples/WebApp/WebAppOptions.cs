@@ -15,15 +15,17 @@ public sealed record WebAppOptions
     public string? Urls { get; init; }
     /// <summary>
     /// Most requests scored in one ONNX Runtime run by the dynamic batcher; 1 turns batching off and scores each
-    /// request on its own prediction engine from a pool (the route before batching). The default, 4, is the batch
-    /// that was fastest per image in the bulk benchmark on a 2-core CPU (<c>AlexNetOptions.BatchSize</c>, docs/MLNET.md).
+    /// request on its own prediction engine from a pool. The default is 1 by measurement: on a 2-core CPU the pool
+    /// served more requests per second than batches of 4 at 1, 16 and 64 clients (bench/webapp-load.sh,
+    /// docs/BENCHMARKS.md, "The web service under load"), as concurrent single-image runs already keep both cores busy.
+    /// Raise it where one run leaves the device idle between requests: a GPU, or a CPU with many cores.
     /// </summary>
-    public int MaxBatchSize { get; init; } = 4;
+    public int MaxBatchSize { get; init; } = 1;
     /// <summary>
     /// Longest a batch's first request waits for others to join it, in milliseconds (Triton's
     /// <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 2 ms, is small beside one
-    /// image's scoring time on a CPU (tens of milliseconds for the small preset), so a lone request barely waits while
-    /// requests that arrive together still share a run.
+    /// image's scoring time on a CPU (24 ms at the median for the small preset, docs/BENCHMARKS.md), so a lone request
+    /// barely waits while requests that arrive together still share a run; it was not varied in the measurement.
     /// </summary>
     public double MaxQueueDelayMs { get; init; } = 2;
     /// <summary>Most requests waiting to be scored; one more is answered 503 with Retry-After.</summary>
@@ -43,19 +45,17 @@ public sealed record WebAppOptions
 
     private static readonly Option<int> MaxBatchSizeOption = new Option<int>("--max-batch-size")
     {
-        Description = "most requests scored together in one ONNX Runtime run; 1 turns dynamic batching off (a pool of " +
-                      "prediction engines, one request per run). 4 was the fastest batch per image on a 2-core CPU",
+        Description = "most requests per ONNX Runtime run; 1 turns dynamic batching off",
         DefaultValueFactory = _ => D.MaxBatchSize,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<double> MaxQueueDelayOption = new Option<double>("--max-queue-delay-ms")
     {
-        Description = "longest the first request of a batch waits for others, in milliseconds; a lone request waits no " +
-                      "longer. 2 is small beside one image's scoring time on a CPU",
+        Description = "longest a batch waits for more requests, in ms",
         DefaultValueFactory = _ => D.MaxQueueDelayMs,
     }.Check(v => v < 0 || double.IsNaN(v) || v > 600_000 ? "must be from 0 to 600000 (ten minutes)" : null);
     private static readonly Option<int> MaxQueueLengthOption = new Option<int>("--max-queue-length")
     {
-        Description = "most requests waiting to be scored; more are answered 503",
+        Description = "most requests waiting; more are answered 503",
         DefaultValueFactory = _ => D.MaxQueueLength,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<long> MaxBodyBytesOption = new Option<long>("--max-body-bytes")
@@ -65,14 +65,14 @@ public sealed record WebAppOptions
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<long> MaxImagePixelsOption = new Option<long>("--max-image-pixels")
     {
-        Description = "largest image accepted, width x height; larger is answered 400 before it is decoded",
+        Description = "largest image, width x height; larger is answered 400",
         DefaultValueFactory = _ => D.MaxImagePixels,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
 
     /// <summary>The command line.</summary>
     public static RootCommand Command() => new(
         "Serves an exported AlexNet over HTTP through ML.NET: a page at /, POST /classify (an image; ?top=K), GET /model, " +
-        "GET /healthz and /readyz, Prometheus metrics at GET /metrics. More: README.md, \"Samples\", and docs/MLNET.md.")
+        "/healthz, /readyz, /metrics. More: README.md, \"The web service\".")
     {
         ModelOption, UrlsOption, MaxBatchSizeOption, MaxQueueDelayOption, MaxQueueLengthOption, MaxBodyBytesOption, MaxImagePixelsOption,
     };

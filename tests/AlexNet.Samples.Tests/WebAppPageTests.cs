@@ -9,7 +9,7 @@ namespace AlexNet.Samples.Tests;
 /// <summary>
 /// The page at <c>/</c> in a real headless browser (Debian's chromium and chromedriver, which .ci/run installs): a
 /// vendored photo is picked through the page's file input, and the bars it draws are read back from the DOM. The app
-/// runs with its default options, so the page's request goes through the dynamic batcher.
+/// runs with dynamic batching on, so the page's request goes through the batcher.
 /// </summary>
 [TestClass]
 public sealed class WebAppPageTests
@@ -21,8 +21,8 @@ public sealed class WebAppPageTests
     {
         if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
             Assert.Inconclusive($"{Chromium} or {ChromeDriver} is missing: install Debian's chromium and chromium-driver (.ci/run does).");
-        using var app = WebAppProcess.Start(QuickStartRun.Result.OnnxModel, QuickStartRun.Folder);
-        app.WaitForOutput($"batches of up to {new WebApp.WebAppOptions().MaxBatchSize}, ");
+        using var app = WebAppProcess.Start(QuickStartRun.Result.OnnxModel, QuickStartRun.Folder, null, "--max-batch-size", "4");
+        app.WaitForOutput("batches of up to 4, ");
         var photo = TestPhotos.Path("chelsea.png");
         using var profile = new TempProfile();
         var options = new ChromeOptions { BinaryLocation = Chromium };
