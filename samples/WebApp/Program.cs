@@ -1,8 +1,12 @@
 using System.Globalization;
+using AlexNet.MLNet.Images;
 using AlexNet.Onnx;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Samples;
 using AlexNet.Samples.WebApp;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.ML.Data;
+using Prometheus;
 
 // dotnet run --project samples/WebApp -- --model runs/quickstart/model.onnx --urls http://127.0.0.1:5080
 // (WebApp.csproj runs the app in the folder `dotnet run` was started from, so a relative --model means what it says.)
@@ -13,12 +17,17 @@ static int Serve(WebAppOptions options)
     var builder = WebApplication.CreateBuilder();
     if (options.Urls != null) builder.WebHost.UseUrls(options.Urls);
     else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(WebAppOptions.DefaultUrls);
+    // A line per request, ASP.NET Core's default without an appsettings.json, costs more than it tells under load; the
+    // project templates' setting. Lifetime messages (listening, shutting down) stay.
+    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+    builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxBodyBytes);
     var modelPath = Path.GetFullPath(options.Model);
 
     ImageClassifier classifier;
     try
     {
-        classifier = new ImageClassifier(modelPath);
+        classifier = new ImageClassifier(modelPath, options.MaxBatchSize);
     }
     catch (ModelFileException e)
     {
@@ -29,12 +38,45 @@ static int Serve(WebAppOptions options)
     }
     builder.Services.AddSingleton(classifier);
 
+    // prometheus-net's own HTTP and process metrics and ours; .NET's meters and event counters would triple the page.
+    Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true, SuppressEventCounters = true });
+    // Batching off (--max-batch-size 1): every request on its own engine from the pool, as before batching.
+    ServiceMetrics? metrics = null;
+    var batcher = options.MaxBatchSize == 1 ? null : new DynamicBatcher<MLImage, ImageClassifier.ScoreRow>(
+        classifier.ScoreBatch, options.MaxBatchSize, TimeSpan.FromMilliseconds(options.MaxQueueDelayMs), options.MaxQueueLength,
+        size => metrics!.BatchScored(size));
+    metrics = new ServiceMetrics(Metrics.DefaultRegistry, classifier, () => batcher?.QueueLength ?? 0, options.MaxBatchSize);
+    var decoding = new ImageDecodeOptions { MaxPixels = options.MaxImagePixels };
+
     var app = builder.Build();
+    int ready = 0; // 1 once a warm-up run has gone through the route requests take; 0 again when shutting down
+    app.Lifetime.ApplicationStarted.Register(() => Task.Run(() =>
+    {
+        // The first run builds ONNX Runtime's kernels and buffers (seconds for the paper preset): do it before a
+        // load balancer sends traffic, on the path requests take, and outside the metrics.
+        using var image = MLImage.CreateFromPixels(8, 8, MLPixelFormat.Rgba32, new byte[8 * 8 * 4]);
+        if (batcher is null) classifier.Score(image); else classifier.ScoreBatch([image]);
+        Interlocked.CompareExchange(ref ready, 1, 0);
+        Console.WriteLine("ready");
+    }));
+    app.Lifetime.ApplicationStopping.Register(() =>
+    {
+        // Before Kestrel waits for in-flight requests: not ready, refuse new work, score what is queued without delay.
+        Volatile.Write(ref ready, -1);
+        batcher?.Complete();
+    });
+
+    app.UseHttpMetrics();
+    app.MapMetrics("/metrics");
+    app.MapGet("/healthz", () => Results.Text("ok"));
+    app.MapGet("/readyz", () => Volatile.Read(ref ready) == 1 ? Results.Text("ready")
+        : Results.Text(Volatile.Read(ref ready) == 0 ? "warming up" : "shutting down", statusCode: StatusCodes.Status503ServiceUnavailable));
     app.MapGet("/", () => Results.Content(Page.Html, "text/html; charset=utf-8"));
-    app.MapGet("/model", (ImageClassifier c) => Results.Ok(new { model = c.ModelPath, labels = c.Labels }));
+    // The file's name and checksum, not its path: where the server keeps its files is none of a client's business.
+    app.MapGet("/model", (ImageClassifier c) => Results.Ok(new { name = c.ModelName, sha256 = c.ModelSha256, preset = c.Preset, labels = c.Labels }));
 
     // An image as multipart/form-data (any file field) or as the raw request body; ?top=k lists the k best classes.
-    app.MapPost("/classify", async (HttpRequest request, ImageClassifier c) =>
+    app.MapPost("/classify", async (HttpRequest request, HttpResponse response, ImageClassifier c) =>
     {
         // Read by hand: a bound int? answers "?top=abc" with an empty 400.
         int top = Math.Min(5, c.Labels.Count);
@@ -64,22 +106,57 @@ static int Serve(WebAppOptions options)
                 (bytes, name) = (buffer.ToArray(), "request body");
             }
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Results.Json(new { error = $"The upload is larger than {options.MaxBodyBytes} bytes (--max-body-bytes)." },
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            // A multipart section over FormOptions' limit (the same --max-body-bytes).
+            return Results.Json(new { error = $"The upload is larger than {options.MaxBodyBytes} bytes (--max-body-bytes): {e.Message}" },
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             return Error($"The upload could not be read: {e.Message}");
         }
+
+        // Decoded here, before the queue, so a bad upload fails alone and never takes a place in a batch.
+        MLImage image;
         try
         {
-            return Results.Ok(c.Classify(bytes, name, top));
+            image = ImageInput.Decode(bytes, name, decoding);
         }
         catch (ImageDecodeException e)
         {
             return Error($"{e.Path} is not a usable image: {e.Reason}");
         }
+        using (image)
+        {
+            if (batcher is null)
+            {
+                var scores = c.Score(image);
+                metrics.BatchScored(1);
+                return Results.Ok(c.Answer(scores, top));
+            }
+            try
+            {
+                return Results.Ok(c.Answer(await batcher.ScoreAsync(image), top));
+            }
+            catch (BatcherRefusedException e)
+            {
+                response.Headers.RetryAfter = "1";
+                return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }
     }).DisableAntiforgery();
 
-    Console.WriteLine($"serving {classifier.ModelPath} ({classifier.Labels.Count} classes)");
+    Console.WriteLine($"serving {classifier.ModelPath} ({classifier.Labels.Count} classes), " +
+                      (batcher is null ? "batching off" : $"batches of up to {options.MaxBatchSize}, {options.MaxQueueDelayMs} ms queue delay"));
     app.Run();
+    // Kestrel has waited for the requests in flight; the batcher has answered every queued one by then.
+    batcher?.Completion.Wait();
     classifier.Dispose(); // a registered instance is not disposed by the host; this deletes the serving graph's temp file
     return 0;
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace AlexNet.Samples.WebApp;
 
-/// <summary>The web service's command line: which model it serves and where it listens.</summary>
+/// <summary>The web service's command line: which model it serves, where it listens, how it batches and its limits.</summary>
 public sealed record WebAppOptions
 {
     /// <summary>The default address: loopback only, so a first run is not reachable from the network.</summary>
@@ -13,6 +13,28 @@ public sealed record WebAppOptions
     /// <summary>Addresses to listen on, separated by ';'; null takes ASP.NET Core's own setting (ASPNETCORE_URLS),
     /// or <see cref="DefaultUrls"/> without one.</summary>
     public string? Urls { get; init; }
+    /// <summary>
+    /// Most requests scored in one ONNX Runtime run by the dynamic batcher; 1 turns batching off and scores each
+    /// request on its own prediction engine from a pool. The default is 1 by measurement: on a 2-core CPU the pool
+    /// served more requests per second than batches of 4 at 1, 16 and 64 clients (bench/webapp-load.sh,
+    /// docs/BENCHMARKS.md, "The web service under load"), as concurrent single-image runs already keep both cores busy.
+    /// Raise it where one run leaves the device idle between requests: a GPU, or a CPU with many cores.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 1;
+    /// <summary>
+    /// Longest a batch's first request waits for others to join it, in milliseconds (Triton's
+    /// <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 2 ms, is small beside one
+    /// image's scoring time on a CPU (24 ms at the median for the small preset, docs/BENCHMARKS.md), so a lone request
+    /// barely waits while requests that arrive together still share a run; it was not varied in the measurement.
+    /// </summary>
+    public double MaxQueueDelayMs { get; init; } = 2;
+    /// <summary>Most requests waiting to be scored; one more is answered 503 with Retry-After.</summary>
+    public int MaxQueueLength { get; init; } = 64;
+    /// <summary>Largest request body in bytes (Kestrel's limit); a larger upload is answered 413. Default 16 MiB.</summary>
+    public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>Largest image accepted, width × height; a larger one is answered 400 before its pixels are allocated.
+    /// Default 40 megapixels (160 MB decoded), beyond any camera photo a client should send for 224-pixel crops.</summary>
+    public long MaxImagePixels { get; init; } = 40_000_000;
 
     private static readonly WebAppOptions D = new();
     private static readonly Option<string> ModelOption = new("--model") { Description = "model.onnx exported by AlexNet.Training", DefaultValueFactory = _ => D.Model };
@@ -21,17 +43,52 @@ public sealed record WebAppOptions
         Description = $"addresses to listen on, ';' between them [default: ASPNETCORE_URLS, else {DefaultUrls}]",
     };
 
+    private static readonly Option<int> MaxBatchSizeOption = new Option<int>("--max-batch-size")
+    {
+        Description = "most requests per ONNX Runtime run; 1 turns dynamic batching off",
+        DefaultValueFactory = _ => D.MaxBatchSize,
+    }.Check(v => v < 1 ? "must be 1 or more" : null);
+    private static readonly Option<double> MaxQueueDelayOption = new Option<double>("--max-queue-delay-ms")
+    {
+        Description = "longest a batch waits for more requests, in ms",
+        DefaultValueFactory = _ => D.MaxQueueDelayMs,
+    }.Check(v => v < 0 || double.IsNaN(v) || v > 600_000 ? "must be from 0 to 600000 (ten minutes)" : null);
+    private static readonly Option<int> MaxQueueLengthOption = new Option<int>("--max-queue-length")
+    {
+        Description = "most requests waiting; more are answered 503",
+        DefaultValueFactory = _ => D.MaxQueueLength,
+    }.Check(v => v < 1 ? "must be 1 or more" : null);
+    private static readonly Option<long> MaxBodyBytesOption = new Option<long>("--max-body-bytes")
+    {
+        Description = "largest request body in bytes; larger is answered 413",
+        DefaultValueFactory = _ => D.MaxBodyBytes,
+    }.Check(v => v < 1 ? "must be 1 or more" : null);
+    private static readonly Option<long> MaxImagePixelsOption = new Option<long>("--max-image-pixels")
+    {
+        Description = "largest image, width x height; larger is answered 400",
+        DefaultValueFactory = _ => D.MaxImagePixels,
+    }.Check(v => v < 1 ? "must be 1 or more" : null);
+
     /// <summary>The command line.</summary>
     public static RootCommand Command() => new(
-        "Serves an exported AlexNet over HTTP through ML.NET: a page at /, POST /classify (an image; ?top=K), GET /model. " +
-        "More: README.md, \"Samples\", and docs/MLNET.md.")
+        "Serves an exported AlexNet over HTTP through ML.NET: a page at /, POST /classify (an image; ?top=K), GET /model, " +
+        "/healthz, /readyz, /metrics. More: README.md, \"The web service\".")
     {
-        ModelOption, UrlsOption,
+        ModelOption, UrlsOption, MaxBatchSizeOption, MaxQueueDelayOption, MaxQueueLengthOption, MaxBodyBytesOption, MaxImagePixelsOption,
     };
 
     /// <summary>The options a parsed command line gives.</summary>
     /// <param name="r">The parse result of <see cref="Command"/>.</param>
-    public static WebAppOptions From(ParseResult r) => new() { Model = r.GetValue(ModelOption)!, Urls = r.GetValue(UrlsOption) };
+    public static WebAppOptions From(ParseResult r) => new()
+    {
+        Model = r.GetValue(ModelOption)!,
+        Urls = r.GetValue(UrlsOption),
+        MaxBatchSize = r.GetValue(MaxBatchSizeOption),
+        MaxQueueDelayMs = r.GetValue(MaxQueueDelayOption),
+        MaxQueueLength = r.GetValue(MaxQueueLengthOption),
+        MaxBodyBytes = r.GetValue(MaxBodyBytesOption),
+        MaxImagePixels = r.GetValue(MaxImagePixelsOption),
+    };
 
     /// <summary>Parses a command line.</summary>
     /// <param name="args">Flags as listed by --help.</param>

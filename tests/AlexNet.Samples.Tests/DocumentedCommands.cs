@@ -51,6 +51,7 @@ internal static partial class DocumentedCommands
         {
             if (words[i] == "--project" && i + 1 < words.Count) project = words[++i].TrimEnd('/');
             else if (words[i] is "-c" or "--configuration") i++;
+            else if (words[i] == "--no-build") { } // runs what an earlier `dotnet build` of the same configuration made
             else if (!words[i].StartsWith("-p:", StringComparison.Ordinal))
                 throw new AssertFailedException($"{source}: '{words[i]}' before '--' is not a dotnet run flag this test knows: {text}");
         }

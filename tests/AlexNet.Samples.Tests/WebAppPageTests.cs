@@ -8,7 +8,8 @@ namespace AlexNet.Samples.Tests;
 
 /// <summary>
 /// The page at <c>/</c> in a real headless browser (Debian's chromium and chromedriver, which .ci/run installs): a
-/// vendored photo is picked through the page's file input, and the bars it draws are read back from the DOM.
+/// vendored photo is picked through the page's file input, and the bars it draws are read back from the DOM. The app
+/// runs with dynamic batching on, so the page's request goes through the batcher.
 /// </summary>
 [TestClass]
 public sealed class WebAppPageTests
@@ -20,7 +21,8 @@ public sealed class WebAppPageTests
     {
         if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
             Assert.Inconclusive($"{Chromium} or {ChromeDriver} is missing: install Debian's chromium and chromium-driver (.ci/run does).");
-        using var app = WebAppProcess.Start(QuickStartRun.Result.OnnxModel, QuickStartRun.Folder);
+        using var app = WebAppProcess.Start(QuickStartRun.Result.OnnxModel, QuickStartRun.Folder, null, "--max-batch-size", "4");
+        app.WaitForOutput("batches of up to 4, ");
         var photo = TestPhotos.Path("chelsea.png");
         using var profile = new TempProfile();
         var options = new ChromeOptions { BinaryLocation = Chromium };
@@ -46,6 +48,11 @@ public sealed class WebAppPageTests
             Width: li.FindElement(By.CssSelector(".bar")).GetAttribute("style"))).ToArray();
         Assert.AreEqual("", browser.FindElement(By.Id("error")).Text);
         Assert.IsTrue(browser.FindElement(By.Id("preview")).Displayed, "the picked image is shown");
+        var subtitle = browser.FindElement(By.Id("model"));
+        Assert.AreEqual("model.onnx (10 classes)", subtitle.Text);
+        // The subtitle ends above the drop zone's border, which once overlapped it.
+        var (subtitleBottom, dropTop) = (subtitle.Location.Y + subtitle.Size.Height, browser.FindElement(By.Id("drop")).Location.Y);
+        Assert.IsLessThanOrEqualTo(dropTop, subtitleBottom, $"subtitle ends at y={subtitleBottom}, drop zone starts at y={dropTop}");
 
         // The same photo posted directly: the page shows the API's five best classes, best first, as bars of their width.
         using var body = new ByteArrayContent(File.ReadAllBytes(photo));

@@ -8,7 +8,7 @@ namespace AlexNet.Samples.Tests;
 
 /// <summary>
 /// The WebApp sample as a child process on a free loopback port: started from its build output (or by a command line
-/// given whole), ready once GET /model answers, killed with its process tree on dispose.
+/// given whole), ready once GET /readyz answers 200 (its warm-up run done), killed with its process tree on dispose.
 /// </summary>
 internal sealed class WebAppProcess : IDisposable
 {
@@ -17,7 +17,8 @@ internal sealed class WebAppProcess : IDisposable
 
     public HttpClient Http { get; }
     public string[] Labels { get; private set; } = [];
-    public string ServedModel { get; private set; } = "";
+    /// <summary>The model's name as GET /model gives it.</summary>
+    public string ModelName { get; private set; } = "";
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     private WebAppProcess(ProcessStartInfo info, Uri address)
@@ -31,12 +32,12 @@ internal sealed class WebAppProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts WebApp.dll with the given model, in <paramref name="workingDirectory"/>, with extra environment variables.</summary>
-    public static WebAppProcess Start(string model, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts WebApp.dll with the given model, in <paramref name="workingDirectory"/>, with extra environment variables and flags.</summary>
+    public static WebAppProcess Start(string model, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, params string[] flags)
     {
         var address = FreeAddress();
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
-        foreach (var a in new[] { Dll(), "--urls", address.ToString().TrimEnd('/'), "--model", model }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { Dll(), "--urls", address.ToString().TrimEnd('/'), "--model", model }.Concat(flags)) info.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         return Ready(new WebAppProcess(info, address));
     }
@@ -83,17 +84,46 @@ internal sealed class WebAppProcess : IDisposable
             if (app._process.HasExited) Assert.Fail($"WebApp exited with code {app._process.ExitCode} before answering:\n{app.Output}");
             try
             {
-                var info = JsonDocument.Parse(app.Http.GetStringAsync("/model").Result).RootElement;
-                app.Labels = [.. info.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!)];
-                app.ServedModel = info.GetProperty("model").GetString()!;
-                return app;
+                if (app.Http.GetAsync("/readyz").Result.StatusCode == HttpStatusCode.OK)
+                {
+                    var info = JsonDocument.Parse(app.Http.GetStringAsync("/model").Result).RootElement;
+                    app.Labels = [.. info.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!)];
+                    app.ModelName = info.GetProperty("name").GetString()!;
+                    return app;
+                }
+                if (DateTime.UtcNow >= deadline) Assert.Fail($"WebApp did not become ready:\n{app.Output}");
             }
-            catch (AggregateException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet: wait for the process to start serving (or to exit, checked above).
-                app._process.WaitForExit(250);
-            }
+            catch (AggregateException) when (DateTime.UtcNow < deadline) { } // not listening yet
+            // Wait for the process to start serving and warm up (or to exit, checked above).
+            app._process.WaitForExit(250);
         }
+    }
+
+    /// <summary>Waits until the process has written a line containing <paramref name="text"/> (it is read asynchronously).</summary>
+    public void WaitForOutput(string text, TimeSpan? patience = null)
+    {
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(30));
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow >= deadline) Assert.Fail($"WebApp never wrote '{text}':\n{Output}");
+            _process.WaitForExit(100);
+        }
+    }
+
+    /// <summary>Asks the process to stop as an orchestrator does (SIGTERM), starting ASP.NET Core's graceful shutdown.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.AreEqual(0, kill.ExitCode, "kill -TERM failed");
+    }
+
+    /// <summary>Waits for the process to exit on its own and returns its exit code.</summary>
+    public int WaitForExit(TimeSpan patience)
+    {
+        if (!_process.WaitForExit(patience)) Assert.Fail($"WebApp did not exit within {patience}:\n{Output}");
+        _process.WaitForExit(); // and its output read to the end
+        return _process.ExitCode;
     }
 
     private static string Dll()
