@@ -1,7 +1,3 @@
-using AlexNet.Onnx.Datasets;
-using AlexNet.Onnx.Imaging;
-using AlexNet.Training.Data;
-
 namespace AlexNet.Samples.PipelineComposition;
 
 /// <summary>One image file and its class (the name of its folder).</summary>
@@ -21,20 +17,8 @@ public static class LabelledFolder
     /// <param name="folder">Destination folder (replaced).</param>
     /// <param name="classes">How many classes.</param>
     /// <param name="perClass">Images per class.</param>
-    public static void Write(string dataFolder, string folder, int classes, int perClass)
-    {
-        var (images, labels) = FashionMnistFiles.ReadTest(dataFolder);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        int side = images.Dimensions[1], size = side * side;
-        var written = new int[classes];
-        for (int i = 0; i < images.Count && written.Any(n => n < perClass); i++)
-        {
-            int label = labels.Data[i];
-            if (label >= classes || written[label] >= perClass) continue;
-            using var bitmap = GrayImage.ToBitmap(images.Data.AsSpan(i * size, size), side, side);
-            PngFile.Save(bitmap, Path.Combine(folder, FolderName(label), $"{written[label]++:D4}.png"));
-        }
-    }
+    public static void Write(string dataFolder, string folder, int classes, int perClass) =>
+        FashionMnistPhotos.Write(dataFolder, folder, [.. Enumerable.Range(0, classes)], perClass);
 
     /// <summary>Lists the folder's images with their labels, in a stable order.</summary>
     /// <param name="folder">The image folder.</param>
@@ -43,7 +27,4 @@ public static class LabelledFolder
             .SelectMany(d => Directory.EnumerateFiles(d, "*.png").Order(StringComparer.Ordinal)
                 .Select(f => new LabelledImage { ImagePath = Path.GetRelativePath(folder, f), Label = Path.GetFileName(d) }))
             .ToList();
-
-    // "T-shirt/top" cannot be a folder name.
-    private static string FolderName(int label) => FashionMnistFiles.ClassNames[label].Replace('/', '-');
 }

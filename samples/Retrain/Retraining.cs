@@ -1,6 +1,5 @@
 using AlexNet.MLNet.Training;
 using AlexNet.Onnx.Datasets;
-using AlexNet.Onnx.Imaging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -109,25 +108,6 @@ public static class Retraining
     }
 
     // Fashion-MNIST test images of the given classes as <class>/<n>.png, listed class by class.
-    private static List<Photo> WriteFolder(string data, string folder, int[] classes, int perClass)
-    {
-        var (images, labels) = FashionMnistFiles.ReadTest(data);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        int side = images.Dimensions[1], size = side * side;
-        var photos = new List<Photo>();
-        foreach (int c in classes)
-        {
-            string name = FashionMnistFiles.ClassNames[c].Replace('/', '-');
-            string dir = Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
-            for (int i = 0, n = 0; i < images.Count && n < perClass; i++)
-            {
-                if (labels.Data[i] != c) continue;
-                using var bitmap = GrayImage.ToBitmap(images.Data.AsSpan(i * size, size), side, side);
-                string path = Path.Combine(dir, $"{n++:D4}.png");
-                PngFile.Save(bitmap, path);
-                photos.Add(new Photo { ImagePath = path, Label = name });
-            }
-        }
-        return photos;
-    }
+    private static List<Photo> WriteFolder(string data, string folder, int[] classes, int perClass) =>
+        [.. FashionMnistPhotos.Write(data, folder, classes, perClass).Select(f => new Photo { ImagePath = f.Path, Label = f.Label })];
 }
