@@ -92,7 +92,20 @@ public static class DoctorCommand
             : $"not available: {t.CudaProblem}");
         if (t.Loaded) DiagnosticsText.Line(w, "threads", $"{t.IntraOpThreads} intra-op, {t.InterOpThreads} inter-op (train --threads changes the first)");
         if (t.Loaded) DiagnosticsText.Line(w, "MKL", DescribeMkl(t.Mkl, t.MklVendorCheck));
+        DiagnosticsText.Line(w, "allocator", DescribeAllocator(t.FreedMemory, t.LargeBlocksMapped));
     }
+
+    /// <summary>Whether glibc keeps the memory a training step frees in this process, and who decided.</summary>
+    /// <param name="state">What this process did (<see cref="FreedMemory.Keep"/>); null when it did not ask.</param>
+    /// <param name="mapped">Whether a large block gets a mapping of its own now; null where glibc cannot say.</param>
+    public static string DescribeAllocator(FreedMemoryState? state, bool? mapped) =>
+        (state?.Description ?? $"glibc's defaults: this process never called FreedMemory.Keep (the alexnet CLI does; {FreedMemory.Variable}=0 turns it off there)") +
+        (mapped switch
+        {
+            true => $"\na {FreedMemory.ProbeBytes >> 20} MiB block gets a mapping of its own, unmapped on free",
+            false => $"\na {FreedMemory.ProbeBytes >> 20} MiB block comes from glibc's heap and stays in the process when freed",
+            null => "",
+        });
 
     /// <summary>Which path the MKL inside libtorch takes (its fully connected layers' matrix products) and who decided.</summary>
     /// <param name="mkl">MKL's own report; null when libtorch has no MKL.</param>

@@ -57,7 +57,8 @@ public static class TorchSharpDiagnostics
             }
         }
         return new TorchSharpReport(backend, version, patch, true, null, torchVersion, cuda, count, cudaProblem, names,
-            torch.get_num_threads(), torch.get_num_interop_threads(), MklVendorCheck.State, MklVendorCheck.Inspect());
+            torch.get_num_threads(), torch.get_num_interop_threads(), MklVendorCheck.State, MklVendorCheck.Inspect(),
+            FreedMemory.State, FreedMemory.LargeBlocksMapped());
     }
 
     /// <summary>Reads the compatibility step's state from a libLibTorchSharp.so.</summary>

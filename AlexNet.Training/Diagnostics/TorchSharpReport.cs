@@ -17,6 +17,10 @@ namespace AlexNet.Training.Diagnostics;
 /// (<see cref="Model.MklVendorCheck.Apply"/>); null when it never asked (an app that does not call it).</param>
 /// <param name="Mkl">The MKL inside libtorch as it reports itself: version, the code path it takes, who answered its
 /// vendor question; null when libtorch did not load or carries no MKL (macOS, Windows, ARM).</param>
+/// <param name="FreedMemory">What this process did about glibc keeping freed memory (<see cref="Model.FreedMemory.Keep"/>);
+/// null when it never asked (an app that does not call it: glibc's defaults).</param>
+/// <param name="LargeBlocksMapped">Whether glibc gives a large block a mapping of its own in this process now
+/// (<see cref="Model.FreedMemory.LargeBlocksMapped"/>): false where freed memory is kept; null where glibc cannot say.</param>
 public sealed record TorchSharpReport(
     string Backend,
     string TorchSharpVersion,
@@ -31,4 +35,6 @@ public sealed record TorchSharpReport(
     int IntraOpThreads,
     int InterOpThreads,
     Model.MklVendorState? MklVendorCheck = null,
-    Model.MklReport? Mkl = null);
+    Model.MklReport? Mkl = null,
+    Model.FreedMemoryState? FreedMemory = null,
+    bool? LargeBlocksMapped = null);

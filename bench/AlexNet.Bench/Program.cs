@@ -12,6 +12,9 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 AlexNet.Training.Model.HugePages.Request();
 // As the trainer does, before libtorch loads: MKL's vendor question (ALEXNET_MKL_INTEL_CPU=1 / 0 measures either path).
 AlexNet.Training.Model.MklVendorCheck.Apply();
+// As the CLI does: glibc keeps freed memory (ALEXNET_KEEP_FREED_MEMORY=0 measures glibc's defaults). The PyTorch peer
+// runs in a process of its own with glibc's defaults, as PyTorch users run it.
+AlexNet.Training.Model.FreedMemory.Keep();
 return SampleCommandLine.Run(BenchCommandLine.Build(Measure), args);
 
 static int Measure(Func<string, string> report, string? output)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace AlexNet.Doctor.Tests;
@@ -76,17 +75,6 @@ public sealed class MklDoctorTests
     private static string CpuinfoVendor() =>
         File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("vendor_id", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
 
-    private static string Cli(string setting, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "alexnet.dll"), "doctor" }) start.ArgumentList.Add(a);
-        start.Environment["ALEXNET_MKL_INTEL_CPU"] = setting;
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.AreEqual(0, process.ExitCode, $"alexnet doctor with ALEXNET_MKL_INTEL_CPU={setting}: {output}{error.Result}");
-        return output;
-    }
+    private static string Cli(string setting, params (string Name, string Value)[] environment) =>
+        DoctorRun.InCliProcess([("ALEXNET_MKL_INTEL_CPU", setting), .. environment]).Output;
 }
