@@ -154,6 +154,17 @@ public static class BenchCommandLine
                 Training.StepProfile.Run(p, r.GetValue(profileRounds), r.GetValue(profileBatch), Console.Error))), r.GetValue(markdown));
         });
 
+        var stepCount = new Option<int>("--count") { Description = "Steps, the first included (it pays the first touch of every buffer).", DefaultValueFactory = _ => 8 }
+            .Check(v => v < 2 ? "must be 2 or more" : null);
+        var steps = new Command("steps", "Ours in this process as the trainer runs: one model, each step at batch 128 timed, then peak RSS; one JSON line. " +
+            "For process-wide settings (bench/train-steps.sh alternates processes).") { preset, stepCount, threads };
+        steps.SetAction(r =>
+        {
+            if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
+            Console.WriteLine(Training.StepTimes.Run(r.GetValue(preset)!, r.GetValue(stepCount), Console.Error));
+            return 0;
+        });
+
         var transfer = TransferCommand(markdown, threads, run);
 
         var mklRounds = Positive(new Option<int>("--rounds") { Description = "Rounds of one child process per setting.", DefaultValueFactory = _ => 3 });
@@ -174,10 +185,10 @@ public static class BenchCommandLine
         mklChild.Hidden = true;
         mklChild.SetAction(r => Compute.MklPaths.ChildRun(r.GetValue(mklSeconds), r.GetValue(mklBatch), r.GetValue(threads)));
 
-        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile, transfer learning and MKL's two paths, as Markdown; " +
+        return new RootCommand("AlexNet.Bench: speed, bulk scoring, memory, a step's profile, steps in a process of their own, transfer learning and MKL's two paths, as Markdown; " +
             "mlnet-train, the ML.NET trainer on alexnet train's data and flags. bench/run.sh measures the first three and writes docs/benchmarks/bench-run.md.")
         {
-            speed, bulk, memory, profile, transfer, mkl, mklChild, MlNetTrainCommand(),
+            speed, bulk, memory, profile, steps, transfer, mkl, mklChild, MlNetTrainCommand(),
         };
     }
 
