@@ -28,6 +28,16 @@ public sealed record WebAppOptions
     /// barely waits while requests that arrive together still share a run; it was not varied in the measurement.
     /// </summary>
     public double MaxQueueDelayMs { get; init; } = 2;
+    /// <summary>
+    /// Most batches the dynamic batcher scores at once (Triton's <c>instance_group { count }</c>); the instances share
+    /// the model's one ONNX Runtime session. DEFAULT_INSTANCES_DOC
+    /// </summary>
+    public int ModelInstances { get; init; } = 2;
+    /// <summary>
+    /// Threads one ONNX Runtime run may use (<c>AlexNetOptions.IntraOpThreads</c>, Triton's <c>intra_op_thread_count</c>);
+    /// 0 lets ONNX Runtime choose, one per physical core. DEFAULT_THREADS_DOC
+    /// </summary>
+    public int IntraOpThreads { get; init; } = 1;
     /// <summary>Most requests waiting to be scored; one more is answered 503 with Retry-After.</summary>
     public int MaxQueueLength { get; init; } = 64;
     /// <summary>Largest request body in bytes (Kestrel's limit); a larger upload is answered 413. Default 16 MiB.</summary>
@@ -53,6 +63,16 @@ public sealed record WebAppOptions
         Description = "longest a batch waits for more requests, in ms",
         DefaultValueFactory = _ => D.MaxQueueDelayMs,
     }.Check(v => v < 0 || double.IsNaN(v) || v > 600_000 ? "must be from 0 to 600000 (ten minutes)" : null);
+    private static readonly Option<int> ModelInstancesOption = new Option<int>("--model-instances")
+    {
+        Description = "most batches scored at once, sharing one ONNX Runtime session (with --max-batch-size 2 or more)",
+        DefaultValueFactory = _ => D.ModelInstances,
+    }.Check(v => v < 1 ? "must be 1 or more" : null);
+    private static readonly Option<int> IntraOpThreadsOption = new Option<int>("--intra-op-threads")
+    {
+        Description = "threads per ONNX Runtime run; 0 lets ONNX Runtime choose (one per physical core)",
+        DefaultValueFactory = _ => D.IntraOpThreads,
+    }.Check(v => v < 0 ? "must be 0 or more" : null);
     private static readonly Option<int> MaxQueueLengthOption = new Option<int>("--max-queue-length")
     {
         Description = "most requests waiting; more are answered 503",
@@ -74,7 +94,7 @@ public sealed record WebAppOptions
         "Serves an exported AlexNet over HTTP through ML.NET: a page at /, POST /classify (an image; ?top=K), GET /model, " +
         "/healthz, /readyz, /metrics. More: README.md, \"The web service\".")
     {
-        ModelOption, UrlsOption, MaxBatchSizeOption, MaxQueueDelayOption, MaxQueueLengthOption, MaxBodyBytesOption, MaxImagePixelsOption,
+        ModelOption, UrlsOption, MaxBatchSizeOption, MaxQueueDelayOption, ModelInstancesOption, IntraOpThreadsOption, MaxQueueLengthOption, MaxBodyBytesOption, MaxImagePixelsOption,
     };
 
     /// <summary>The options a parsed command line gives.</summary>
@@ -85,6 +105,8 @@ public sealed record WebAppOptions
         Urls = r.GetValue(UrlsOption),
         MaxBatchSize = r.GetValue(MaxBatchSizeOption),
         MaxQueueDelayMs = r.GetValue(MaxQueueDelayOption),
+        ModelInstances = r.GetValue(ModelInstancesOption),
+        IntraOpThreads = r.GetValue(IntraOpThreadsOption),
         MaxQueueLength = r.GetValue(MaxQueueLengthOption),
         MaxBodyBytes = r.GetValue(MaxBodyBytesOption),
         MaxImagePixels = r.GetValue(MaxImagePixelsOption),
