@@ -15,27 +15,33 @@ public sealed record WebAppOptions
     public string? Urls { get; init; }
     /// <summary>
     /// Most requests scored in one ONNX Runtime run by the dynamic batcher; 1 turns batching off and scores each
-    /// request on its own prediction engine from a pool. The default is 1 by measurement: on a 2-core CPU the pool
-    /// served more requests per second than batches of 4 at 1, 16 and 64 clients (bench/webapp-load.sh,
-    /// docs/BENCHMARKS.md, "The web service under load"), as concurrent single-image runs already keep both cores busy.
-    /// Raise it where one run leaves the device idle between requests: a GPU, or a CPU with many cores.
+    /// request on its own prediction engine from a pool. The default is 1 by measurement (docs/BENCHMARKS.md, "The web
+    /// service under load"): on a 2-core CPU batches of 4 were no faster than the pool, since each image's ten crops
+    /// already make a run a batch of ten and four images per run saved only 7 % of ONNX Runtime's time per image (small
+    /// preset), less than ML.NET's per-batch data view and cursors cost. Raise it where one run leaves the device idle
+    /// between requests: a GPU, or a CPU with many cores.
     /// </summary>
     public int MaxBatchSize { get; init; } = 1;
     /// <summary>
-    /// Longest a batch's first request waits for others to join it, in milliseconds (Triton's
-    /// <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 2 ms, is small beside one
-    /// image's scoring time on a CPU (24 ms at the median for the small preset, docs/BENCHMARKS.md), so a lone request
-    /// barely waits while requests that arrive together still share a run; it was not varied in the measurement.
+    /// Longest a batch's first request waits for others to join it while an instance is free, in milliseconds
+    /// (Triton's <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 0, is Triton's
+    /// and was the fastest measured against 2 and 5: batches still fill under load from the requests that queue while
+    /// every instance is busy (2.9 images per run at 0 ms as at 2 ms), and a lone request goes at once.
     /// </summary>
-    public double MaxQueueDelayMs { get; init; } = 2;
+    public double MaxQueueDelayMs { get; init; }
     /// <summary>
     /// Most batches the dynamic batcher scores at once (Triton's <c>instance_group { count }</c>); the instances share
-    /// the model's one ONNX Runtime session. DEFAULT_INSTANCES_DOC
+    /// the model's one ONNX Runtime session, which runs concurrent calls. The default, 2, one per core here, served up
+    /// to 1.4× the requests per second of one instance at 16 clients (docs/BENCHMARKS.md); with one, a core idles
+    /// while the next batch is formed and its rows are read.
     /// </summary>
     public int ModelInstances { get; init; } = 2;
     /// <summary>
     /// Threads one ONNX Runtime run may use (<c>AlexNetOptions.IntraOpThreads</c>, Triton's <c>intra_op_thread_count</c>);
-    /// 0 lets ONNX Runtime choose, one per physical core. DEFAULT_THREADS_DOC
+    /// 0 lets ONNX Runtime choose, one per physical core. The default, 1, is by measurement: requests (or batch
+    /// instances) already run side by side, and one thread per run served 1.0–1.7× the requests per second of ONNX
+    /// Runtime's choice (two threads per run, which wait on each other for the cores) on a 2-core CPU shared with other
+    /// work (docs/BENCHMARKS.md). Try 0 on a machine a service has to itself that sees one request at a time.
     /// </summary>
     public int IntraOpThreads { get; init; } = 1;
     /// <summary>Most requests waiting to be scored; one more is answered 503 with Retry-After.</summary>
