@@ -61,27 +61,27 @@ public sealed record WebAppOptions
 
     private static readonly Option<int> MaxBatchSizeOption = new Option<int>("--max-batch-size")
     {
-        Description = "most requests per ONNX Runtime run; 1 turns dynamic batching off",
+        Description = "most requests per run; 1: no batching",
         DefaultValueFactory = _ => D.MaxBatchSize,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<double> MaxQueueDelayOption = new Option<double>("--max-queue-delay-ms")
     {
-        Description = "longest a batch waits for more requests, in ms",
+        Description = "longest a batch waits for more, in ms",
         DefaultValueFactory = _ => D.MaxQueueDelayMs,
     }.Check(v => v < 0 || double.IsNaN(v) || v > 600_000 ? "must be from 0 to 600000 (ten minutes)" : null);
     private static readonly Option<int> ModelInstancesOption = new Option<int>("--model-instances")
     {
-        Description = "most batches scored at once, sharing one ONNX Runtime session (with --max-batch-size 2 or more)",
+        Description = "batches scored at once (one session)",
         DefaultValueFactory = _ => D.ModelInstances,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<int> IntraOpThreadsOption = new Option<int>("--intra-op-threads")
     {
-        Description = "threads per ONNX Runtime run; 0 lets ONNX Runtime choose (one per physical core)",
+        Description = "threads per run (0: ONNX Runtime picks)",
         DefaultValueFactory = _ => D.IntraOpThreads,
     }.Check(v => v < 0 ? "must be 0 or more" : null);
     private static readonly Option<int> MaxQueueLengthOption = new Option<int>("--max-queue-length")
     {
-        Description = "most requests waiting; more are answered 503",
+        Description = "most requests waiting; more get 503",
         DefaultValueFactory = _ => D.MaxQueueLength,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<long> MaxBodyBytesOption = new Option<long>("--max-body-bytes")
