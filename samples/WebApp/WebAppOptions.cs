@@ -16,17 +16,17 @@ public sealed record WebAppOptions
     /// <summary>
     /// Most requests scored in one ONNX Runtime run by the dynamic batcher; 1 turns batching off and scores each
     /// request on its own prediction engine from a pool. The default is 1 by measurement (docs/BENCHMARKS.md, "The web
-    /// service under load"): on a 2-core CPU batches of 4 were no faster than the pool, since each image's ten crops
-    /// already make a run a batch of ten and four images per run saved only 7 % of ONNX Runtime's time per image (small
-    /// preset), less than ML.NET's per-batch data view and cursors cost. Raise it where one run leaves the device idle
-    /// between requests: a GPU, or a CPU with many cores.
+    /// service under load"): on a 2-core CPU batches of 4 were behind the pool at 16 clients and ahead at 64 in four
+    /// runs of five, since each image's ten crops already make a run a batch of ten and four images per run saved only
+    /// 7 % of ONNX Runtime's time per image (small preset), less than ML.NET's per-batch data view and cursors cost.
+    /// Raise it for many concurrent clients, or where one run leaves the device idle between requests (a GPU).
     /// </summary>
     public int MaxBatchSize { get; init; } = 1;
     /// <summary>
     /// Longest a batch's first request waits for others to join it while an instance is free, in milliseconds
-    /// (Triton's <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 0, is Triton's
-    /// and was the fastest measured against 2 and 5: batches still fill under load from the requests that queue while
-    /// every instance is busy (2.9 images per run at 0 ms as at 2 ms), and a lone request goes at once.
+    /// (Triton's <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 0, is Triton's;
+    /// against 2 and 5 ms it served more at one client and as much under load, where batches fill from the requests
+    /// that queue while every instance is busy (2.9 images per run at 0 ms as at 2 ms).
     /// </summary>
     public double MaxQueueDelayMs { get; init; }
     /// <summary>
@@ -39,9 +39,10 @@ public sealed record WebAppOptions
     /// <summary>
     /// Threads one ONNX Runtime run may use (<c>AlexNetOptions.IntraOpThreads</c>, Triton's <c>intra_op_thread_count</c>);
     /// 0 lets ONNX Runtime choose, one per physical core. The default, 1, is by measurement: requests (or batch
-    /// instances) already run side by side, and one thread per run served 1.0–1.7× the requests per second of ONNX
-    /// Runtime's choice (two threads per run, which wait on each other for the cores) on a 2-core CPU shared with other
-    /// work (docs/BENCHMARKS.md). Try 0 on a machine a service has to itself that sees one request at a time.
+    /// instances) already run side by side, and one thread per run served 1.2–1.5× the requests per second of ONNX
+    /// Runtime's choice (two threads per run, which wait on each other for the cores) at 16 and 64 clients on a 2-core
+    /// CPU shared with other work (docs/BENCHMARKS.md). A lone request can use both cores of an idle machine: set 0
+    /// for a service that sees one request at a time on a machine of its own.
     /// </summary>
     public int IntraOpThreads { get; init; } = 1;
     /// <summary>Most requests waiting to be scored; one more is answered 503 with Retry-After.</summary>
