@@ -251,6 +251,8 @@ public sealed class AlexNetEstimator : IEstimator<AlexNetTransformer>
             throw new ArgumentException($"Column names must differ: {string.Join(", ", names)}.", nameof(o));
         if (o.BatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "AlexNetOptions.BatchSize is the number of images per ONNX Runtime run: 1 or more.");
+        if (o.IntraOpThreads < 0)
+            throw new ArgumentOutOfRangeException(nameof(o), o.IntraOpThreads, "AlexNetOptions.IntraOpThreads is the number of threads per ONNX Runtime run: 0 (ONNX Runtime chooses) or more.");
     }
 
     // Before the serving graph is built, so the error says what to do rather than only what is missing.

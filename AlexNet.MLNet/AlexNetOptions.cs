@@ -40,6 +40,14 @@ public sealed record AlexNetOptions
     public int? GpuDeviceId { get; init; }
     /// <summary>When the CUDA provider cannot be used, run on the CPU instead of failing, as in <c>ApplyOnnxModel</c>.</summary>
     public bool FallbackToCpu { get; init; }
+    /// <summary>
+    /// Threads one ONNX Runtime run may use within an operator, for both routes (ML.NET's row-by-row step and the batched
+    /// runs), as <c>OnnxOptions.IntraOpNumThreads</c> in ML.NET and <c>intra_op_thread_count</c> in Triton's ONNX Runtime
+    /// backend; 0 lets ONNX Runtime choose (one per physical core). Set it to 1 when several runs go at once (a pool of
+    /// prediction engines, several batch workers): each run then keeps to one core instead of every run's threads
+    /// waiting on each other for the same cores.
+    /// </summary>
+    public int IntraOpThreads { get; init; }
     /// <summary>Preprocessing for a foreign AlexNet-style file without AlexNet metadata; null reads the file's own metadata.</summary>
     public ModelMetadata? Preprocessing { get; init; }
 }

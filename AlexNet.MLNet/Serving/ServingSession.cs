@@ -2,6 +2,7 @@ using AlexNet.Onnx;
 using AlexNet.Onnx.Runtime;
 using AlexNet.Onnx.Serving;
 using Microsoft.ML;
+using OnnxOptions = Microsoft.ML.Transforms.Onnx.OnnxOptions;
 using Onnx;
 
 namespace AlexNet.MLNet.Serving;
@@ -47,7 +48,15 @@ internal sealed class ServingSession
         try
         {
             // ApplyOnnxModel opens its ONNX Runtime session here, so a CUDA failure surfaces when the estimator is made.
-            _onnx = t.ApplyOnnxModel(OutputColumns(o), [AlexNetColumns.Pixels], GraphFile, o.GpuDeviceId, o.FallbackToCpu);
+            _onnx = t.ApplyOnnxModel(new OnnxOptions
+            {
+                ModelFile = GraphFile,
+                OutputColumns = OutputColumns(o),
+                InputColumns = [AlexNetColumns.Pixels],
+                GpuDeviceId = o.GpuDeviceId,
+                FallbackToCpu = o.FallbackToCpu,
+                IntraOpNumThreads = o.IntraOpThreads == 0 ? null : o.IntraOpThreads,
+            });
         }
         catch (Exception e) when (o.GpuDeviceId is int device && !o.FallbackToCpu && e is InvalidOperationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
@@ -103,6 +112,7 @@ internal sealed class ServingSession
                 {
                     GpuDeviceId = _options.GpuDeviceId,
                     FallbackToCpu = _options.FallbackToCpu,
+                    IntraOpThreads = _options.IntraOpThreads,
                 }).Create(GraphFile);
             }
         }

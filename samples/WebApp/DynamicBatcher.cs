@@ -22,11 +22,14 @@ public sealed class BatcherRefusedException(Refusal reason, string message) : Ex
 }
 
 /// <summary>
-/// Triton's dynamic batcher in-process: requests wait in a bounded queue (a <see cref="Channel{T}"/>) and one worker
-/// scores them together, up to <see cref="MaxBatchSize"/> per call. A batch goes as soon as it is full, or when its
-/// first request has waited <see cref="MaxQueueDelay"/>, so a request alone is held no longer than that. A full queue
-/// refuses new requests instead of letting latency grow without bound. <see cref="Complete"/> (the host's shutdown)
-/// refuses new requests and scores every queued one, at once, without waiting out the delay.
+/// Triton's dynamic batcher in-process: requests wait in a bounded queue (a <see cref="Channel{T}"/>) and are scored
+/// together, up to <see cref="MaxBatchSize"/> per call, by up to <see cref="Instances"/> batches at once (Triton's
+/// <c>instance_group { count }</c>). A batch forms only once an instance is free to score it, so while every instance
+/// is busy the requests that arrive wait in the queue and go together in the next batch. A batch goes as soon as it is
+/// full, or when its first request has waited <see cref="MaxQueueDelay"/>, so a request alone is held no longer than
+/// that while an instance is free. A full queue refuses new requests instead of letting latency grow without bound.
+/// <see cref="Complete"/> (the host's shutdown) refuses new requests and scores every queued one, at once, without
+/// waiting out the delay.
 /// </summary>
 /// <typeparam name="TItem">A request's input, decoded already: a bad upload never reaches the queue.</typeparam>
 /// <typeparam name="TResult">A request's answer.</typeparam>
@@ -35,29 +38,36 @@ public sealed class DynamicBatcher<TItem, TResult>
     private readonly Channel<Pending> _queue;
     private readonly Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> _score;
     private readonly Action<int>? _batchScored;
+    private readonly SemaphoreSlim _free; // instances not scoring a batch
     private volatile bool _completed;
     private int _waiting; // queued or in a batch still forming: what --max-queue-length bounds and the metric shows
 
-    /// <summary>Starts the worker.</summary>
-    /// <param name="score">Scores a batch, giving one result per item in order; run on the worker, one batch at a time.
+    /// <summary>Starts the batcher.</summary>
+    /// <param name="score">Scores a batch, giving one result per item in order. With more than one instance it is
+    /// called for several batches at once, from different threads, so it must be thread-safe then.
     /// When it throws, every request of that batch fails with the exception.</param>
     /// <param name="maxBatchSize">Most requests per <paramref name="score"/> call.</param>
     /// <param name="maxQueueDelay">Longest a batch's first request waits for others to join it.</param>
     /// <param name="maxQueueLength">Most requests waiting at once; more are refused.</param>
-    /// <param name="batchScored">Told each batch's size once it is scored (the service's metrics).</param>
+    /// <param name="batchScored">Told each batch's size once it is scored (the service's metrics); called from the
+    /// instance that scored it, so from several threads at once with several instances.</param>
+    /// <param name="instances">Most batches scored at once (Triton's <c>instance_group { count }</c>).</param>
     public DynamicBatcher(Func<IReadOnlyList<TItem>, IReadOnlyList<TResult>> score, int maxBatchSize, TimeSpan maxQueueDelay,
-        int maxQueueLength, Action<int>? batchScored = null)
+        int maxQueueLength, Action<int>? batchScored = null, int instances = 1)
     {
         ArgumentNullException.ThrowIfNull(score);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxQueueDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxQueueLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         _score = score;
         _batchScored = batchScored;
         MaxBatchSize = maxBatchSize;
         MaxQueueDelay = maxQueueDelay;
         MaxQueueLength = maxQueueLength;
-        // Unbounded: the bound is on _waiting, which also counts the requests the worker holds while a batch forms.
+        Instances = instances;
+        _free = new SemaphoreSlim(instances, instances);
+        // Unbounded: the bound is on _waiting, which also counts the requests held while a batch forms.
         _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
         Completion = Task.Run(Work);
     }
@@ -68,6 +78,8 @@ public sealed class DynamicBatcher<TItem, TResult>
     public TimeSpan MaxQueueDelay { get; }
     /// <summary>Most requests waiting at once.</summary>
     public int MaxQueueLength { get; }
+    /// <summary>Most batches scored at once.</summary>
+    public int Instances { get; }
     /// <summary>Requests waiting: queued, or held while their batch forms; not those being scored.</summary>
     public int QueueLength => Volatile.Read(ref _waiting);
     /// <summary>Done once <see cref="Complete"/> was called and every queued request has been answered.</summary>
@@ -99,14 +111,21 @@ public sealed class DynamicBatcher<TItem, TResult>
         _queue.Writer.TryComplete();
     }
 
+    // One loop forms the batches, one at a time, each once an instance is free; the instances score them on the thread pool.
     private async Task Work()
     {
         var reader = _queue.Reader;
-        var batch = new List<Pending>(MaxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var scoring = new List<Task>();
+        while (true)
         {
-            if (!reader.TryRead(out var first)) continue;
-            batch.Add(first);
+            await _free.WaitAsync().ConfigureAwait(false);
+            if (!await reader.WaitToReadAsync().ConfigureAwait(false)) break;
+            if (!reader.TryRead(out var first))
+            {
+                _free.Release();
+                continue;
+            }
+            var batch = new List<Pending>(MaxBatchSize) { first };
             // The delay runs from when the first request was queued, as Triton's max_queue_delay_microseconds does.
             var deadline = first.Queued + (long)(MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
             while (batch.Count < MaxBatchSize)
@@ -126,14 +145,20 @@ public sealed class DynamicBatcher<TItem, TResult>
                 }
                 catch (OperationCanceledException) { break; }
             }
-            Run(batch);
-            batch.Clear();
+            Interlocked.Add(ref _waiting, -batch.Count);
+            scoring.RemoveAll(t => t.IsCompleted);
+            scoring.Add(Task.Run(() =>
+            {
+                try { Run(batch); }
+                finally { _free.Release(); }
+            }));
         }
+        // Complete was called and the queue is drained: done once every batch handed out is answered.
+        await Task.WhenAll(scoring).ConfigureAwait(false);
     }
 
     private void Run(List<Pending> batch)
     {
-        Interlocked.Add(ref _waiting, -batch.Count);
         IReadOnlyList<TResult> results;
         try
         {
@@ -154,7 +179,7 @@ public sealed class DynamicBatcher<TItem, TResult>
     {
         public TItem Item { get; } = item;
         public long Queued { get; } = queued;
-        // Continuations off the worker, so a slow client cannot hold up the next batch.
+        // Continuations off the instance, so a slow client cannot hold up its next batch.
         public TaskCompletionSource<TResult> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -40,12 +40,15 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>Loads the model and builds the pipeline.</summary>
     /// <param name="modelPath">A model.onnx exported by AlexNet.Training.</param>
     /// <param name="maxBatchSize">Most images per ONNX Runtime run in <see cref="ScoreBatch"/>.</param>
+    /// <param name="intraOpThreads">Threads per ONNX Runtime run (<see cref="AlexNetOptions.IntraOpThreads"/>); 0 lets ONNX Runtime choose.</param>
     /// <exception cref="AlexNet.Onnx.ModelFileException">The file is missing, damaged or not an AlexNet model.</exception>
-    public ImageClassifier(string modelPath, int maxBatchSize = 4)
+    public ImageClassifier(string modelPath, int maxBatchSize = 4, int intraOpThreads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads, 0);
         var ml = _ml = new MLContext();
-        var estimator = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageInput.Image), new AlexNetOptions { BatchSize = maxBatchSize });
+        var estimator = ml.Transforms.ClassifyImagesWithAlexNet(modelPath, nameof(ImageInput.Image),
+            new AlexNetOptions { BatchSize = maxBatchSize, IntraOpThreads = intraOpThreads });
         // PredictedLabel is a key over the classes, as after any ML.NET trainer; MapKeyToValue gives the class name.
         var pipeline = estimator.Append(ml.Transforms.Conversion.MapKeyToValue(nameof(ScoreRow.PredictedLabel)));
         _model = pipeline.Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>(), ImageInput.Schema()));
@@ -81,8 +84,9 @@ public sealed class ImageClassifier : IDisposable
 
     /// <summary>
     /// Scores decoded images together: one ONNX Runtime run over the serving graph's batched outputs for up to
-    /// <see cref="MaxBatchSize"/> of them. The scores equal <see cref="Score"/>'s to float rounding. Not to be
-    /// called from two threads at once (the dynamic batcher's one worker calls it).
+    /// <see cref="MaxBatchSize"/> of them. The scores equal <see cref="Score"/>'s to float rounding. Thread-safe:
+    /// each call reads its own data view and cursor, and the one ONNX Runtime session they share may run several
+    /// batches at once (the dynamic batcher's instances call it together).
     /// </summary>
     /// <param name="images">The images, in the order of the answers; the caller disposes them.</param>
     public IReadOnlyList<ScoreRow> ScoreBatch(IReadOnlyList<MLImage> images)

@@ -27,7 +27,7 @@ static int Serve(WebAppOptions options)
     ImageClassifier classifier;
     try
     {
-        classifier = new ImageClassifier(modelPath, options.MaxBatchSize);
+        classifier = new ImageClassifier(modelPath, options.MaxBatchSize, options.IntraOpThreads);
     }
     catch (ModelFileException e)
     {
@@ -44,7 +44,7 @@ static int Serve(WebAppOptions options)
     ServiceMetrics? metrics = null;
     var batcher = options.MaxBatchSize == 1 ? null : new DynamicBatcher<MLImage, ImageClassifier.ScoreRow>(
         classifier.ScoreBatch, options.MaxBatchSize, TimeSpan.FromMilliseconds(options.MaxQueueDelayMs), options.MaxQueueLength,
-        size => metrics!.BatchScored(size));
+        size => metrics!.BatchScored(size), options.ModelInstances);
     metrics = new ServiceMetrics(Metrics.DefaultRegistry, classifier, () => batcher?.QueueLength ?? 0, options.MaxBatchSize);
     var decoding = new ImageDecodeOptions { MaxPixels = options.MaxImagePixels };
 
@@ -153,7 +153,8 @@ static int Serve(WebAppOptions options)
     }).DisableAntiforgery();
 
     Console.WriteLine($"serving {classifier.ModelPath} ({classifier.Labels.Count} classes), " +
-                      (batcher is null ? "batching off" : $"batches of up to {options.MaxBatchSize}, {options.MaxQueueDelayMs} ms queue delay"));
+                      (batcher is null ? "batching off" : $"batches of up to {options.MaxBatchSize}, {options.MaxQueueDelayMs} ms queue delay, " +
+                                                          $"{options.ModelInstances} at once") + $", {options.IntraOpThreads} intra-op threads (0: ONNX Runtime's choice)");
     app.Run();
     // Kestrel has waited for the requests in flight; the batcher has answered every queued one by then.
     batcher?.Completion.Wait();

@@ -15,19 +15,36 @@ public sealed record WebAppOptions
     public string? Urls { get; init; }
     /// <summary>
     /// Most requests scored in one ONNX Runtime run by the dynamic batcher; 1 turns batching off and scores each
-    /// request on its own prediction engine from a pool. The default is 1 by measurement: on a 2-core CPU the pool
-    /// served more requests per second than batches of 4 at 1, 16 and 64 clients (bench/webapp-load.sh,
-    /// docs/BENCHMARKS.md, "The web service under load"), as concurrent single-image runs already keep both cores busy.
-    /// Raise it where one run leaves the device idle between requests: a GPU, or a CPU with many cores.
+    /// request on its own prediction engine from a pool. The default is 1 by measurement (docs/BENCHMARKS.md, "The web
+    /// service under load"): on a 2-core CPU batches of 4 were behind the pool at 16 clients and ahead at 64 in four
+    /// runs of five, since each image's ten crops already make a run a batch of ten and four images per run saved only
+    /// 7 % of ONNX Runtime's time per image (small preset), less than ML.NET's per-batch data view and cursors cost.
+    /// Raise it for many concurrent clients, or where one run leaves the device idle between requests (a GPU).
     /// </summary>
     public int MaxBatchSize { get; init; } = 1;
     /// <summary>
-    /// Longest a batch's first request waits for others to join it, in milliseconds (Triton's
-    /// <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 2 ms, is small beside one
-    /// image's scoring time on a CPU (24 ms at the median for the small preset, docs/BENCHMARKS.md), so a lone request
-    /// barely waits while requests that arrive together still share a run; it was not varied in the measurement.
+    /// Longest a batch's first request waits for others to join it while an instance is free, in milliseconds
+    /// (Triton's <c>max_queue_delay_microseconds</c>); a request alone is held no longer. The default, 0, is Triton's;
+    /// against 2 and 5 ms it served more at one client and as much under load, where batches fill from the requests
+    /// that queue while every instance is busy (2.9 images per run at 0 ms as at 2 ms).
     /// </summary>
-    public double MaxQueueDelayMs { get; init; } = 2;
+    public double MaxQueueDelayMs { get; init; }
+    /// <summary>
+    /// Most batches the dynamic batcher scores at once (Triton's <c>instance_group { count }</c>); the instances share
+    /// the model's one ONNX Runtime session, which runs concurrent calls. The default, 2, one per core here, served up
+    /// to 1.4× the requests per second of one instance at 16 clients (docs/BENCHMARKS.md); with one, a core idles
+    /// while the next batch is formed and its rows are read.
+    /// </summary>
+    public int ModelInstances { get; init; } = 2;
+    /// <summary>
+    /// Threads one ONNX Runtime run may use (<c>AlexNetOptions.IntraOpThreads</c>, Triton's <c>intra_op_thread_count</c>);
+    /// 0 lets ONNX Runtime choose, one per physical core. The default, 1, is by measurement: requests (or batch
+    /// instances) already run side by side, and one thread per run served 1.2–1.5× the requests per second of ONNX
+    /// Runtime's choice (two threads per run, which wait on each other for the cores) at 16 and 64 clients on a 2-core
+    /// CPU shared with other work (docs/BENCHMARKS.md). A lone request can use both cores of an idle machine: set 0
+    /// for a service that sees one request at a time on a machine of its own.
+    /// </summary>
+    public int IntraOpThreads { get; init; } = 1;
     /// <summary>Most requests waiting to be scored; one more is answered 503 with Retry-After.</summary>
     public int MaxQueueLength { get; init; } = 64;
     /// <summary>Largest request body in bytes (Kestrel's limit); a larger upload is answered 413. Default 16 MiB.</summary>
@@ -45,17 +62,27 @@ public sealed record WebAppOptions
 
     private static readonly Option<int> MaxBatchSizeOption = new Option<int>("--max-batch-size")
     {
-        Description = "most requests per ONNX Runtime run; 1 turns dynamic batching off",
+        Description = "most requests per run; 1: no batching",
         DefaultValueFactory = _ => D.MaxBatchSize,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<double> MaxQueueDelayOption = new Option<double>("--max-queue-delay-ms")
     {
-        Description = "longest a batch waits for more requests, in ms",
+        Description = "longest a batch waits for more, in ms",
         DefaultValueFactory = _ => D.MaxQueueDelayMs,
     }.Check(v => v < 0 || double.IsNaN(v) || v > 600_000 ? "must be from 0 to 600000 (ten minutes)" : null);
+    private static readonly Option<int> ModelInstancesOption = new Option<int>("--model-instances")
+    {
+        Description = "batches scored at once (one session)",
+        DefaultValueFactory = _ => D.ModelInstances,
+    }.Check(v => v < 1 ? "must be 1 or more" : null);
+    private static readonly Option<int> IntraOpThreadsOption = new Option<int>("--intra-op-threads")
+    {
+        Description = "threads per run (0: ONNX Runtime picks)",
+        DefaultValueFactory = _ => D.IntraOpThreads,
+    }.Check(v => v < 0 ? "must be 0 or more" : null);
     private static readonly Option<int> MaxQueueLengthOption = new Option<int>("--max-queue-length")
     {
-        Description = "most requests waiting; more are answered 503",
+        Description = "most requests waiting; more get 503",
         DefaultValueFactory = _ => D.MaxQueueLength,
     }.Check(v => v < 1 ? "must be 1 or more" : null);
     private static readonly Option<long> MaxBodyBytesOption = new Option<long>("--max-body-bytes")
@@ -74,7 +101,7 @@ public sealed record WebAppOptions
         "Serves an exported AlexNet over HTTP through ML.NET: a page at /, POST /classify (an image; ?top=K), GET /model, " +
         "/healthz, /readyz, /metrics. More: README.md, \"The web service\".")
     {
-        ModelOption, UrlsOption, MaxBatchSizeOption, MaxQueueDelayOption, MaxQueueLengthOption, MaxBodyBytesOption, MaxImagePixelsOption,
+        ModelOption, UrlsOption, MaxBatchSizeOption, MaxQueueDelayOption, ModelInstancesOption, IntraOpThreadsOption, MaxQueueLengthOption, MaxBodyBytesOption, MaxImagePixelsOption,
     };
 
     /// <summary>The options a parsed command line gives.</summary>
@@ -85,6 +112,8 @@ public sealed record WebAppOptions
         Urls = r.GetValue(UrlsOption),
         MaxBatchSize = r.GetValue(MaxBatchSizeOption),
         MaxQueueDelayMs = r.GetValue(MaxQueueDelayOption),
+        ModelInstances = r.GetValue(ModelInstancesOption),
+        IntraOpThreads = r.GetValue(IntraOpThreadsOption),
         MaxQueueLength = r.GetValue(MaxQueueLengthOption),
         MaxBodyBytes = r.GetValue(MaxBodyBytesOption),
         MaxImagePixels = r.GetValue(MaxImagePixelsOption),

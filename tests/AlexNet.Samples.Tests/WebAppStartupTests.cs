@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AlexNet.Samples.WebApp;
 
 namespace AlexNet.Samples.Tests;
 
@@ -86,5 +87,28 @@ public sealed class WebAppStartupTests
         Assert.AreEqual(changed, Directory.GetLastWriteTimeUtc(temp), "a file came and went in the temp folder");
         CollectionAssert.AreEqual(files, Directory.GetFiles(temp).Order().ToArray());
         Assert.HasCount(1, files.Where(f => f.EndsWith(".onnx", StringComparison.Ordinal)), $"the serving graph, made at startup: {string.Join(", ", files)}");
+    }
+
+    [TestMethod]
+    public void Batching_runs_on_the_measured_defaults_two_instances_and_one_thread_per_run()
+    {
+        var o = WebAppOptions.Parse([]);
+
+        // docs/BENCHMARKS.md, "Profiled: where a batch's time goes, and what changed".
+        Assert.AreEqual(1, o.MaxBatchSize);
+        Assert.AreEqual(0, o.MaxQueueDelayMs);
+        Assert.AreEqual(2, o.ModelInstances);
+        Assert.AreEqual(1, o.IntraOpThreads);
+    }
+
+    [TestMethod]
+    [DataRow("--model-instances", "0", "--model-instances 0: must be 1 or more.")]
+    [DataRow("--intra-op-threads", "-1", "--intra-op-threads -1: must be 0 or more.")]
+    public void A_thread_or_instance_count_out_of_range_is_a_usage_error_naming_the_option(string option, string value, string message)
+    {
+        var e = Assert.Throws<Exception>(() => WebAppOptions.Parse([option, value]));
+
+        Assert.AreEqual("AlexNet.Samples.UsageException", e.GetType().FullName);
+        Assert.AreEqual(message, e.Message);
     }
 }

@@ -133,6 +133,35 @@ public sealed class BatchedTransformTests
         Assert.AreEqual(7, rows);
     }
 
+    [TestMethod]
+    public void OneThreadPerRunScoresAsOnnxRuntimesDefaultThreadsDoOnBothRoutes()
+    {
+        var ml = new MLContext(seed: 1);
+        using var byDefault = ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb, nameof(PathRow.ImagePath), new AlexNetOptions { BatchSize = 3 }).Fit(SevenPhotos(ml));
+        using var single = ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb, nameof(PathRow.ImagePath),
+            new AlexNetOptions { BatchSize = 3, IntraOpThreads = 1 }).Fit(SevenPhotos(ml));
+
+        var expected = Pipelines.Rows<Prediction>(ml, byDefault.Transform(SevenPhotos(ml)));
+        var batched = Pipelines.Rows<Prediction>(ml, single.Transform(SevenPhotos(ml)));
+        var rowByRow = Pipelines.Rows<Prediction>(ml, single.Chain.Transform(SevenPhotos(ml)));
+
+        for (int i = 0; i < 7; i++)
+            for (int k = 0; k < expected[i].Score.Length; k++)
+            {
+                Assert.AreEqual(expected[i].Score[k], batched[i].Score[k], 1e-5, $"row {i}, class {k}, batched");
+                Assert.AreEqual(expected[i].Score[k], rowByRow[i].Score[k], 1e-5, $"row {i}, class {k}, row by row");
+            }
+    }
+
+    [TestMethod]
+    public void ANegativeThreadCountIsRefusedSayingWhatIntraOpThreadsTakes()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            ml.Transforms.ClassifyImagesWithAlexNet(TestModels.Rgb, nameof(PathRow.ImagePath), new AlexNetOptions { IntraOpThreads = -1 }));
+        StringAssert.Contains(e.Message, "AlexNetOptions.IntraOpThreads is the number of threads per ONNX Runtime run: 0 (ONNX Runtime chooses) or more.");
+    }
+
     private static int RowsReadBeforeTheError(IDataView output)
     {
         var column = output.Schema["Score"];
