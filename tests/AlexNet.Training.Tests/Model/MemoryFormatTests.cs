@@ -1,5 +1,6 @@
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Model;
+using AlexNet.Training.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -72,6 +73,28 @@ public sealed class MemoryFormatTests
         Assert.IsTrue(model.Stages(x).All(s => s.Output.is_contiguous()), "the stages' outputs");
         model.MemoryFormat = MemoryFormat.Contiguous;
         Assert.IsTrue(model.RunConvolutions(x).All(s => s.Groups.Single().is_contiguous()), "the control: contiguous when not asked");
+    }
+
+    [TestMethod]
+    [DataRow(MemoryFormat.ChannelsLast)]
+    [DataRow(MemoryFormat.Contiguous)]
+    public void TheTrainersModelRunsInTheRuntimeOptionsMemoryFormat(MemoryFormat format)
+    {
+        var o = new TrainOptions
+        {
+            Data = new() { Path = RepoPaths.FashionMnist, TrainLimit = 8, ValLimit = 8 },
+            Runtime = new() { RunDir = RepoPaths.NewTempFolder("memory-format"), MemoryFormat = format },
+        };
+        using var trainer = new Trainer(o, TrainingData.Open(o.Data.Path, 32, trainLimit: 8, evalLimit: 8));
+        Assert.AreEqual(format, trainer.Model.MemoryFormat);
+    }
+
+    [TestMethod]
+    public void ChannelsLastIsTheRuntimeDefaultAndTheModelsOwnIsContiguous()
+    {
+        Assert.AreEqual(MemoryFormat.ChannelsLast, new RuntimeOptions().MemoryFormat, "training runs channels-last unless told");
+        using var model = new AlexNetModel(AlexNetArchitecture.Small(10, 1));
+        Assert.AreEqual(MemoryFormat.Contiguous, model.MemoryFormat, "a model built alone keeps libtorch's layout");
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
