@@ -28,7 +28,18 @@ internal static class ChannelsLast
     public static Tensor Of(Tensor x)
     {
         using var nhwc = x.permute(0, 2, 3, 1).contiguous();
-        return nhwc.permute(0, 3, 1, 2);
+        var last = nhwc.permute(0, 3, 1, 2);
+        if (Is(last)) return last;
+        // A dimension of size 1 (one input channel: Fashion-MNIST's conv1) leaves NCHW strides after the round trip,
+        // the same memory as NHWC, but libtorch reads the layout from the strides and would run conv1 in NCHW. PyTorch's
+        // contiguous(memory_format=torch.channels_last) sets the channels-last strides there too; so does this view.
+        using (last) return nhwc.as_strided(x.shape, Strides(x.shape), nhwc.storage_offset());
+    }
+
+    private static long[] Strides(long[] shape)
+    {
+        long c = shape[1], h = shape[2], w = shape[3];
+        return [h * w * c, 1, w * c, c];
     }
 
     /// <summary>The NHWC memory of <paramref name="x"/> as a contiguous [N, H, W, C] tensor (the same memory when it is
@@ -52,15 +63,12 @@ internal static class ChannelsLast
     /// not a view, so that a custom autograd node may return it.</summary>
     public static Tensor Empty(long[] shape, ScalarType dtype = ScalarType.Float32)
     {
-        long c = shape[1], h = shape[2], w = shape[3];
-        return empty_strided(shape, [h * w * c, 1, w * c, c], dtype);
+        return empty_strided(shape, Strides(shape), dtype);
     }
 
     /// <summary>Whether <paramref name="x"/> [N, C, H, W] has exactly the strides <see cref="Of"/> gives.</summary>
     public static bool Is(Tensor x)
     {
-        if (x.dim() != 4) return false;
-        long c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        return x.stride().SequenceEqual([h * w * c, 1, w * c, c]);
+        return x.dim() == 4 && x.stride().SequenceEqual(Strides(x.shape));
     }
 }
