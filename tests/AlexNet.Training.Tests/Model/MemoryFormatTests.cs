@@ -75,6 +75,20 @@ public sealed class MemoryFormatTests
         Assert.IsTrue(model.RunConvolutions(x).All(s => s.Groups.Single().is_contiguous()), "the control: contiguous when not asked");
     }
 
+    // One input channel (Fashion-MNIST): NCHW and NHWC are the same memory, and libtorch reads the layout from the
+    // strides, so conv1 runs channels-last only when the channel stride is 1, as PyTorch's
+    // contiguous(memory_format=torch.channels_last) leaves it.
+    [TestMethod]
+    public void OneChannelInputGetsChannelsLastStrides()
+    {
+        using var scope = NewDisposeScope();
+        var x = arange(0f, 2 * 5 * 7).reshape(2, 1, 5, 7);
+        var last = ChannelsLast.Of(x);
+        CollectionAssert.AreEqual(new long[] { 35, 1, 7, 1 }, last.stride());
+        Assert.IsTrue(last.equal(x).item<bool>(), "the same values");
+        CollectionAssert.AreEqual(new long[] { 105, 1, 21, 3 }, ChannelsLast.Of(arange(0f, 2 * 3 * 5 * 7).reshape(2, 3, 5, 7)).stride(), "three channels");
+    }
+
     [TestMethod]
     [DataRow(MemoryFormat.ChannelsLast)]
     [DataRow(MemoryFormat.Contiguous)]
