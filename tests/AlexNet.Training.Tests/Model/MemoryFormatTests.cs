@@ -85,7 +85,7 @@ public sealed class MemoryFormatTests
         var x = arange(0f, 2 * 5 * 7).reshape(2, 1, 5, 7);
         var last = ChannelsLast.Of(x);
         CollectionAssert.AreEqual(new long[] { 35, 1, 7, 1 }, last.stride());
-        Assert.IsTrue(last.equal(x).item<bool>(), "the same values");
+        Assert.IsTrue(last.eq(x).all().item<bool>(), "the same values");
         CollectionAssert.AreEqual(new long[] { 105, 1, 21, 3 }, ChannelsLast.Of(arange(0f, 2 * 3 * 5 * 7).reshape(2, 3, 5, 7)).stride(), "three channels");
     }
 
