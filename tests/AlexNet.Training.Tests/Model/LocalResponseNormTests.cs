@@ -234,6 +234,20 @@ public sealed class LocalResponseNormTests
     }
 
     [TestMethod]
+    public void DoublesAskedForChannelsLastTakeTheBandFormAndComeBackChannelsLast()
+    {
+        var lrn = new LocalResponseNorm(new LrnSettings());
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var a = (randn(2, 8, 4, 4, dtype: ScalarType.Float64) * 70).relu();
+        var direct = lrn.Direct(a, 2);
+        var output = lrn.Apply(a, 2, MemoryFormat.ChannelsLast);
+        Assert.IsTrue(ChannelsLast.Is(output), $"strides [{string.Join(", ", output.stride())}]");
+        double diff = (output - direct).abs().max().item<double>(), scale = direct.abs().max().item<double>();
+        Assert.IsLessThanOrEqualTo(1e-12, diff / scale, $"max |diff| {diff:E3} against max |value| {scale:E3}");
+    }
+
+    [TestMethod]
     public void ChannelsThatDoNotSplitIntoTheTowersAreAnError()
     {
         var lrn = new LocalResponseNorm(new LrnSettings());

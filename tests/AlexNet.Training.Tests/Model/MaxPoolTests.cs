@@ -176,6 +176,20 @@ public sealed class MaxPoolTests
         Assert.IsTrue(Same(pooled, F.max_pool2d(doubles, 3, 2)));
     }
 
+    [TestMethod]
+    public void ChannelsLastDoublesGoToLibtorchsMaxPoolAndComeBackChannelsLast()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var doubles = randn([2, 3, 12, 24], ScalarType.Float64);   // contiguous: converted once, then libtorch's kernel
+
+        var pooled = MaxPool.Apply(doubles, 3, 2, MemoryFormat.ChannelsLast);
+
+        Assert.AreEqual(ScalarType.Float64, pooled.dtype);
+        CollectionAssert.AreEqual(new long[] { 165, 1, 33, 3 }, pooled.stride(), "channels last");
+        Assert.IsTrue(Same(pooled, F.max_pool2d(doubles, 3, 2)));
+    }
+
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
     private static (Tensor Output, Tensor Gradient) OutputAndGradient(Tensor x, Tensor upstream, Func<Tensor, Tensor> pool)
