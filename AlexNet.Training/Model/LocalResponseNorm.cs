@@ -12,7 +12,8 @@ namespace AlexNet.Training.Model;
 /// outside the dispose scope on every call and uses α/n.
 /// <para>
 /// Three forms of the same numbers. <see cref="Fused"/> (float32 on the CPU, what <see cref="Apply"/> takes there)
-/// runs forward and backward each as one pass over memory (<see cref="LrnCpuKernel"/>). <see cref="Band"/> (any device)
+/// runs forward and backward each as one pass over memory (<see cref="LrnCpuKernel"/>), on NCHW or, asked for
+/// <see cref="MemoryFormat.ChannelsLast"/>, on NHWC memory. <see cref="Band"/> (any device)
 /// computes the window sum as a matrix product, as the ONNX export does: d = k + B·a² with B the band of α's of one
 /// tower (C×C, n/2 kernels before and (n−1)/2 after), applied to every tower's C kernels at once, with a hand-written
 /// backward (<see cref="BandFunction"/>). <see cref="Direct"/> is the formula written out, kept as the reference the
