@@ -24,6 +24,13 @@ public static class TrainCommand
     };
     private static readonly Option<bool> Resume = new("--resume") { Description = "continue the run in --run-dir from its checkpoint" };
 
+    // --memory-format's values: PyTorch's names with a hyphen, as the other flags' values are written (before Knobs, whose help reads them).
+    private static readonly Dictionary<MemoryFormat, string> MemoryFormatNames = new()
+    {
+        [MemoryFormat.ChannelsLast] = "channels-last",
+        [MemoryFormat.Contiguous] = "contiguous",
+    };
+
     // In help order: data, architecture, optimisation, schedule, augmentation, seed, then runtime.
     private static readonly Knob[] Knobs =
     [
@@ -104,6 +111,10 @@ public static class TrainCommand
         Switch("bottleneck-cache", "with every conv frozen (--freeze features) and --no-augment: run the convs once per image and train the fully " +
             $"connected layers on their stored output (in memory up to {BottleneckStore.MemoryLimitBytes >> 30} GiB, else in files in --run-dir), as ML.NET's image trainer does",
             o => o.Runtime.BottleneckCache, (o, v) => o with { Runtime = o.Runtime with { BottleneckCache = v } }, identity: false),
+        Value("memory-format", "layout of the conv layers' activations on the CPU: channels-last (NHWC, PyTorch's torch.channels_last, what oneDNN's " +
+            "convolutions compute in) or contiguous (NCHW, torch.contiguous_format); the same training within float rounding",
+            o => MemoryFormatNames[o.Runtime.MemoryFormat], (o, v) => o with { Runtime = o.Runtime with { MemoryFormat = MemoryFormatNames.Single(n => n.Value == v).Key } },
+            v => MemoryFormatNames.ContainsValue(v) ? null : $"must be {string.Join(" or ", MemoryFormatNames.Values)}", identity: false),
         Value("resume-lr", "with --resume: continue at this rate (a ÷10 by hand, as the paper's authors did)", o => o.Runtime.ResumeLearningRate ?? 0,
             (o, v) => o with { Runtime = o.Runtime with { ResumeLearningRate = v } }, PositiveNumber, "the checkpoint's", identity: false),
     ];

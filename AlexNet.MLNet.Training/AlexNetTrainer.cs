@@ -2,6 +2,7 @@ using AlexNet.MLNet.Training.Data;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Data;
 using AlexNet.Training.Export;
+using AlexNet.Training.Model;
 using AlexNet.Training.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -105,6 +106,10 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
         /// <see cref="WorkspacePath"/>); the weights are those of the uncached run within float rounding. False runs the whole
         /// network at every step.</summary>
         public bool BottleneckCache { get; set; } = new RuntimeOptions().BottleneckCache;
+        /// <summary>The layout of the conv layers' activations on the CPU, as PyTorch's <c>torch.memory_format</c> names it:
+        /// <see cref="MemoryFormat.ChannelsLast"/> (NHWC, what oneDNN's convolutions compute in, so nothing is converted
+        /// around them) or <see cref="MemoryFormat.Contiguous"/> (NCHW); the same weights within float rounding.</summary>
+        public MemoryFormat MemoryFormat { get; set; } = new RuntimeOptions().MemoryFormat;
         /// <summary>"cpu", "cuda", or one device per tower such as "cuda:0,cuda:1".</summary>
         public string Devices { get; set; } = new RuntimeOptions().Devices;
         /// <summary>Threads preparing batches.</summary>
@@ -232,7 +237,7 @@ public sealed class AlexNetTrainer : IEstimator<AlexNetTransformer>
             Augmentation = defaults.Augmentation with { RandomCrops = o.Augment, PcaLighting = o.Augment && defaults.Augmentation.PcaLighting },
             FineTuning = defaults.FineTuning with { InitFrom = o.InitFrom, Freeze = o.Freeze, HeadLearningRate = o.HeadLearningRate },
             Runtime = defaults.Runtime with { RunDir = runDir, Devices = o.Devices, Workers = o.Workers, TenCropAtEnd = o.TenCrop, Export = true, Resume = resume,
-                BottleneckCache = o.BottleneckCache },
+                BottleneckCache = o.BottleneckCache, MemoryFormat = o.MemoryFormat },
             Seed = o.Seed,
         };
     }

@@ -52,6 +52,17 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     /// into new tensors instead of in place, libtorch's max-pooling instead of <see cref="MaxPool"/>. The reference the faster forms are tested against, and the bench's
     /// "before" row; the same numbers within float rounding, slower.</summary>
     public bool ReferenceForms { get; set; }
+    /// <summary>
+    /// The layout of the convolutional layers' activations on the CPU (float32), as PyTorch's <c>torch.memory_format</c>
+    /// names it; <see cref="MemoryFormat.Contiguous"/> unless set. With <see cref="MemoryFormat.ChannelsLast"/> the input
+    /// crops are converted to NHWC once, before conv1, and every layer after keeps that layout: oneDNN's convolutions
+    /// read and write it without converting activations and gradients to and from their blocked layout, and
+    /// <see cref="LocalResponseNorm"/> and <see cref="MaxPool"/> run their NHWC forms. Parameters stay contiguous, so
+    /// checkpoints and the ONNX export are the same either way; fc6 reads the maps in PyTorch's [C, H, W] order, so its
+    /// weights mean the same; <see cref="Trunk"/> and <see cref="Stages"/> return contiguous maps. The same numbers within
+    /// float rounding. Towers on other devices keep the contiguous layout.
+    /// </summary>
+    public MemoryFormat MemoryFormat { get; set; }
 
     /// <summary>Puts tower i on <paramref name="devices"/>[i] (cuda:0 and cuda:1 in the paper), to run apart; fc8 goes with tower 0.</summary>
     /// <param name="devices">One device per tower (the same device twice keeps the towers apart on it).</param>
@@ -99,7 +110,7 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     {
         Tensor[] conv5 = [];
         foreach (var (_, h) in RunConvolutions(input)) conv5 = h;
-        return Gather(AveragePooled(conv5), groupDevices[0]);
+        return Gather(AveragePooled(conv5), groupDevices[0]).contiguous();
     }
 
     /// <summary>Class scores from the trunk's output: fc6, fc7 (with their dropout in training mode) and fc8, exactly as
@@ -117,7 +128,7 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     /// For looking inside the network (feature maps, their sizes), as torchvision's feature extraction does.</summary>
     /// <param name="input">Mean-subtracted crops [N, C, S, S].</param>
     public IEnumerable<(string Stage, Tensor Output)> Stages(Tensor input) =>
-        Run(input).Select(s => (s.Stage, Gather(s.Groups, groupDevices[0])));
+        Run(input).Select(s => (s.Stage, Gather(s.Groups, groupDevices[0]).contiguous()));
 
     // One pass over the layers, each a list of per-device activations (one entry when all towers share a device).
     private IEnumerable<(string Stage, Tensor[] Groups)> Run(Tensor input)
@@ -134,11 +145,14 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     private Tensor[] AveragePooled(Tensor[] conv5) =>
         Architecture.AveragePoolTo is int side ? [.. conv5.Select(x => F.adaptive_avg_pool2d(x, [side, side]))] : conv5;
 
-    // conv1 … conv5, each a list of per-device activations.
-    private IEnumerable<(string Stage, Tensor[] Groups)> RunConvolutions(Tensor input)
+    // conv1 … conv5, each a list of per-device activations in the layout they are computed in (internal for the tests
+    // that check it).
+    internal IEnumerable<(string Stage, Tensor[] Groups)> RunConvolutions(Tensor input)
     {
         var a = Architecture;
-        var h = groupDevices.Select(d => input.to(d)).ToArray();
+        var formats = groupDevices.Select(d => MemoryFormat == MemoryFormat.ChannelsLast && d.type == DeviceType.CPU && input.dtype == ScalarType.Float32
+            ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous).ToArray();
+        var h = groupDevices.Select((d, g) => formats[g] == MemoryFormat.ChannelsLast ? ChannelsLast.Of(input.to(d)) : input.to(d)).ToArray();
         for (int i = 0; i < a.Convs.Count; i++)
         {
             var c = a.Convs[i];
@@ -152,9 +166,9 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
                     strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : members.Length);
                 if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
                 x = Activate(x);
-                if (c.LocalResponseNorm && lrn != null) x = ReferenceForms ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length);
+                if (c.LocalResponseNorm && lrn != null) x = ReferenceForms ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length, formats[g]);
                 if (!c.MaxPool) return x;
-                return ReferenceForms ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : MaxPool.Apply(x, a.PoolKernel, a.PoolStride);
+                return ReferenceForms ? F.max_pool2d(x, a.PoolKernel, a.PoolStride) : MaxPool.Apply(x, a.PoolKernel, a.PoolStride, formats[g]);
             })];
             yield return (c.Name, h);
         }
@@ -171,6 +185,8 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
             var previous = h;
             h = [.. groups.Select((members, g) =>
             {
+                // flatten reads [C, H, W] order whatever the maps' layout (a copy from channels-last maps), so fc6's
+                // weights mean the same in both memory formats.
                 var x = Gather(previous, groupDevices[g]).flatten(1);
                 if (dropoutBefore) x = F.dropout(x, a.Dropout, training);
                 x = Activate(F.linear(x, Joined(members, t => t.FullyConnected[f].weight!), Joined(members, t => t.FullyConnected[f].bias!)));

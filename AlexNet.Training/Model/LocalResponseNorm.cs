@@ -12,7 +12,8 @@ namespace AlexNet.Training.Model;
 /// outside the dispose scope on every call and uses α/n.
 /// <para>
 /// Three forms of the same numbers. <see cref="Fused"/> (float32 on the CPU, what <see cref="Apply"/> takes there)
-/// runs forward and backward each as one pass over memory (<see cref="LrnCpuKernel"/>). <see cref="Band"/> (any device)
+/// runs forward and backward each as one pass over memory (<see cref="LrnCpuKernel"/>), on NCHW or, asked for
+/// <see cref="MemoryFormat.ChannelsLast"/>, on NHWC memory. <see cref="Band"/> (any device)
 /// computes the window sum as a matrix product, as the ONNX export does: d = k + B·a² with B the band of α's of one
 /// tower (C×C, n/2 kernels before and (n−1)/2 after), applied to every tower's C kernels at once, with a hand-written
 /// backward (<see cref="BandFunction"/>). <see cref="Direct"/> is the formula written out, kept as the reference the
@@ -37,7 +38,15 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     /// </summary>
     /// <param name="a">The activations.</param>
     /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
-    public Tensor Apply(Tensor a, int towers = 1) => FusedRuns(a) ? Fused(a, towers) : Band(a, towers);
+    /// <param name="memoryFormat">The output's layout, as PyTorch's <c>memory_format</c> arguments choose it; with
+    /// <see cref="MemoryFormat.ChannelsLast"/> the fused form reads and writes NHWC memory directly.</param>
+    public Tensor Apply(Tensor a, int towers = 1, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+    {
+        if (FusedRuns(a)) return Fused(a, towers, memoryFormat);
+        var output = Band(a, towers);
+        if (memoryFormat == MemoryFormat.Contiguous) return output;
+        using (output) return ChannelsLast.Of(output);
+    }
 
     // TorchSharp hands out a CPU tensor's memory as a span, so up to 2 GB (paper's conv1 output at batch 1,800).
     private static bool FusedRuns(Tensor a) =>
@@ -53,24 +62,29 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     public Tensor Band(Tensor a, int towers = 1)
     {
         Check(a, towers);
-        if (a.requires_grad && is_grad_enabled()) return BandFunction.Run(a, new NodeArguments(towers, Settings));
+        if (a.requires_grad && is_grad_enabled()) return BandFunction.Run(a, new NodeArguments(towers, Settings, MemoryFormat.Contiguous));
         using var scope = NewDisposeScope();
         return BandFunction.Forward(a, towers, Settings, keep: null).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Forward and backward each in one pass over memory (<see cref="LrnCpuKernel"/>), for float32 tensors on the CPU;
-    /// keeps only d = k + α·Σa² for the backward, and writes the gradient over it.
+    /// keeps only d = k + α·Σa² for the backward, and writes the gradient over it. In
+    /// <see cref="MemoryFormat.ChannelsLast"/> the kernels run on NHWC memory, where each tower's window is adjacent
+    /// floats: the input is read as it lies when it is channels-last already (converted once otherwise), and the output
+    /// and the input gradient are channels-last.
     /// </summary>
     /// <param name="a">The activations [N, towers × C, H, W], float32, on the CPU, up to 2 GB.</param>
     /// <param name="towers">How many towers' kernels lie side by side in the channels.</param>
-    public Tensor Fused(Tensor a, int towers = 1)
+    /// <param name="memoryFormat">The layout the kernels run in and the output is written in.</param>
+    public Tensor Fused(Tensor a, int towers = 1, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
         Check(a, towers);
         if (!FusedRuns(a))
             throw new ArgumentException($"The fused LRN runs float32 tensors of up to 2 GB on the CPU, got {a.dtype} [{string.Join(", ", a.shape)}] on {a.device}; use Band.", nameof(a));
-        if (a.requires_grad && is_grad_enabled()) return FusedFunction.Run(a, new NodeArguments(towers, Settings));
-        return FusedFunction.Forward(a, towers, Settings, keep: null);
+        var arguments = new NodeArguments(towers, Settings, memoryFormat);
+        if (a.requires_grad && is_grad_enabled()) return FusedFunction.Run(a, arguments);
+        return FusedFunction.Forward(a, arguments, keep: null);
     }
 
     private static void Check(Tensor a, int towers)
@@ -116,7 +130,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         return band.to(dtype, device);
     }
 
-    internal sealed record NodeArguments(int Towers, LrnSettings Settings);
+    internal sealed record NodeArguments(int Towers, LrnSettings Settings, MemoryFormat MemoryFormat);
 
     // What the backward needs besides the input: p = d^−β and d = k + B·a². Held here rather than through
     // save_for_backward so the backward can free them as soon as it has used them (TorchSharp's custom nodes keep
@@ -134,14 +148,13 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         public static Tensor Run(Tensor a, NodeArguments arguments) => apply(a, arguments);
 
         /// <summary>The forward pass, filling <paramref name="keep"/> for the backward.</summary>
-        protected abstract Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep);
+        protected abstract Tensor Compute(Tensor a, NodeArguments arguments, Saved keep);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var a = (Tensor)vars[0];
-            var (towers, s) = (NodeArguments)vars[1];
             var saved = new Saved();
-            var output = Compute(a, towers, s, saved);
+            var output = Compute(a, (NodeArguments)vars[1], saved);
             ctx.save_for_backward([a]);
             ctx.save_data("saved", saved);
             ctx.save_data("arguments", vars[1]);
@@ -149,18 +162,18 @@ public sealed class LocalResponseNorm(LrnSettings settings)
         }
 
         /// <summary>The input (to dispose), the arguments, and what forward kept, now the caller's alone.</summary>
-        protected (Tensor A, int Towers, LrnSettings Settings, Saved Kept) Restore(autograd.AutogradContext ctx)
+        protected (Tensor A, NodeArguments Arguments, Saved Kept) Restore(autograd.AutogradContext ctx)
         {
             var saved = (Saved)ctx.get_data("saved");
-            var (towers, s) = (NodeArguments)ctx.get_data("arguments");
+            var arguments = (NodeArguments)ctx.get_data("arguments");
             var a = ctx.get_saved_variables()[0];
             // A second backward through the same graph (retain_graph) finds what the first took: recompute it. (An
             // exception here would cross native frames and end the process.)
             if (saved.Denominator is null)
-                using (no_grad()) Compute(a, towers, s, saved).Dispose();
+                using (no_grad()) Compute(a, arguments, saved).Dispose();
             var kept = new Saved { Power = saved.Power, Denominator = saved.Denominator };
             saved.Power = saved.Denominator = null;
-            return (a, towers, s, kept);
+            return (a, arguments, kept);
         }
     }
 
@@ -172,7 +185,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     {
         public override string Name => "LocalResponseNormBand";
 
-        protected override Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep) => Forward(a, towers, s, keep);
+        protected override Tensor Compute(Tensor a, NodeArguments arguments, Saved keep) => Forward(a, arguments.Towers, arguments.Settings, keep);
 
         /// <summary>The forward pass; <paramref name="keep"/> receives p (shaped as <paramref name="a"/>) and d (as
         /// [N × towers, C, H·W]) for the backward (null: inference, where p's buffer becomes the output).</summary>
@@ -208,7 +221,7 @@ public sealed class LocalResponseNorm(LrnSettings settings)
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
         {
-            var (savedInput, towers, s, kept) = Restore(ctx);
+            var (savedInput, (towers, s, _), kept) = Restore(ctx);
             using var a = savedInput;
             var shape = a.shape;
             // p and d are this node's own (nothing else holds them) and dead after this call, so the gradient is
@@ -246,32 +259,59 @@ public sealed class LocalResponseNorm(LrnSettings settings)
     {
         public override string Name => "LocalResponseNormFused";
 
-        protected override Tensor Compute(Tensor a, int towers, LrnSettings s, Saved keep) => Forward(a, towers, s, keep);
+        protected override Tensor Compute(Tensor a, NodeArguments arguments, Saved keep) => Forward(a, arguments, keep);
 
-        internal static unsafe Tensor Forward(Tensor a, int towers, LrnSettings s, Saved? keep)
+        internal static unsafe Tensor Forward(Tensor a, NodeArguments arguments, Saved? keep)
         {
+            var (towers, s, format) = arguments;
             var shape = a.shape;
+            int channels = (int)(shape[1] / towers);
+            if (format == MemoryFormat.ChannelsLast)
+            {
+                using var nhwc = ChannelsLast.Nhwc(a);
+                var result = ChannelsLast.Empty(shape);
+                var kept = keep is null ? null : ChannelsLast.Empty(shape);
+                using var resultMemory = ChannelsLast.Memory(result);
+                using var keptMemory = kept is null ? null : ChannelsLast.Memory(kept);
+                fixed (byte* input = nhwc.bytes, y = resultMemory.bytes, denominator = keptMemory is null ? default : keptMemory.bytes)
+                    LrnCpuKernel.ForwardChannelsLast((float*)input, (float*)y, (float*)denominator, shape[0] * shape[2] * shape[3], towers, channels, s);
+                if (keep is not null) keep.Denominator = kept;
+                return result;
+            }
             using var x = a.contiguous();
             var output = empty_like(x);
             var d = keep is null ? null : empty_like(x);
             fixed (byte* input = x.bytes, result = output.bytes, denominator = d is null ? default : d.bytes)
                 LrnCpuKernel.Forward((float*)input, (float*)result, (float*)denominator,
-                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s);
+                    shape[0] * towers, channels, shape[2] * shape[3], s);
             if (keep is not null) keep.Denominator = d;
             return output;
         }
 
         public override unsafe List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad)
         {
-            var (savedInput, towers, s, kept) = Restore(ctx);
+            var (savedInput, (towers, s, format), kept) = Restore(ctx);
             using var a = savedInput;
             var shape = a.shape;
+            int channels = (int)(shape[1] / towers);
+            // d has the layout forward gave it, and the gradient takes its floats.
             var result = kept.Denominator!;
-            using var x = a.contiguous();
-            using var g = grad.contiguous();
-            fixed (byte* gradient = g.bytes, input = x.bytes, denominator = result.bytes)
-                LrnCpuKernel.Backward((float*)gradient, (float*)input, (float*)denominator,
-                    shape[0] * towers, (int)(shape[1] / towers), shape[2] * shape[3], s);
+            if (format == MemoryFormat.ChannelsLast)
+            {
+                using var x = ChannelsLast.Nhwc(a);
+                using var g = ChannelsLast.Nhwc(grad);
+                using var resultMemory = ChannelsLast.Memory(result);
+                fixed (byte* gradient = g.bytes, input = x.bytes, denominator = resultMemory.bytes)
+                    LrnCpuKernel.BackwardChannelsLast((float*)gradient, (float*)input, (float*)denominator, shape[0] * shape[2] * shape[3], towers, channels, s);
+            }
+            else
+            {
+                using var x = a.contiguous();
+                using var g = grad.contiguous();
+                fixed (byte* gradient = g.bytes, input = x.bytes, denominator = result.bytes)
+                    LrnCpuKernel.Backward((float*)gradient, (float*)input, (float*)denominator,
+                        shape[0] * towers, channels, shape[2] * shape[3], s);
+            }
             grad.Dispose();
             return [result, null!];
         }

@@ -7,9 +7,10 @@ namespace AlexNet.Training.Model;
 /// <summary>
 /// LRN's forward and backward on the CPU as one pass over memory each, our own loops because libtorch has no LRN kernel
 /// of its own (its LocalResponseNorm is composed of about eight element-wise passes and a window sum) and TorchSharp has
-/// no path for a custom native operator. Activations are [slices, C, P]: one slice per image and tower, C kernels,
-/// P = H·W positions, contiguous. A tile of <see cref="Tile"/> positions of every kernel of a slice stays in the core's
-/// cache while its window sums are made, so each activation is read once and written once.
+/// no path for a custom native operator. Contiguous activations are [slices, C, P]: one slice per image and tower, C
+/// kernels, P = H·W positions. A tile of <see cref="Tile"/> positions of every kernel of a slice stays in the core's
+/// cache while its window sums are made, so each activation is read once and written once. Channels-last activations
+/// are [N·H·W, towers × C] (the <c>ChannelsLast</c> methods): one position's kernels are adjacent already.
 /// </summary>
 internal static unsafe class LrnCpuKernel
 {
@@ -38,6 +39,125 @@ internal static unsafe class LrnCpuKernel
             long offset = slice * channels * positions;
             BackwardSlice((float*)g_ + offset, (float*)a_ + offset, (float*)d_ + offset, channels, positions, s, scratch);
         });
+    }
+
+    /// <summary><see cref="Forward"/> for channels-last activations [N·H·W positions, towers × C kernels]: at one
+    /// position every kernel lies side by side, so each tower's window is a run of adjacent floats and the window sums
+    /// are vectors across kernels, with no tile to gather.</summary>
+    public static void ForwardChannelsLast(float* a, float* y, float* d, long positions, int towers, int channels, LrnSettings s)
+    {
+        var (a_, y_, d_) = ((nint)a, (nint)y, (nint)d);
+        long chunks = (positions + PositionsPerChunk - 1) / PositionsPerChunk;
+        CpuSlices.For(chunks, ChannelsLastScratchBytes(channels, s), (chunk, scratch) =>
+        {
+            long first = chunk * PositionsPerChunk, count = Math.Min(PositionsPerChunk, positions - first);
+            ForwardChannelsLastChunk((float*)a_, (float*)y_, d_ == 0 ? null : (float*)d_, first, count, towers, channels, s, (float*)scratch);
+        });
+    }
+
+    /// <summary><see cref="Backward"/> for channels-last activations, written over <paramref name="d"/> as there.</summary>
+    public static void BackwardChannelsLast(float* g, float* a, float* d, long positions, int towers, int channels, LrnSettings s)
+    {
+        var (g_, a_, d_) = ((nint)g, (nint)a, (nint)d);
+        long chunks = (positions + PositionsPerChunk - 1) / PositionsPerChunk;
+        CpuSlices.For(chunks, ChannelsLastScratchBytes(channels, s), (chunk, scratch) =>
+        {
+            long first = chunk * PositionsPerChunk, count = Math.Min(PositionsPerChunk, positions - first);
+            BackwardChannelsLastChunk((float*)g_, (float*)a_, (float*)d_, first, count, towers, channels, s, (float*)scratch);
+        });
+    }
+
+    // Positions a task: a paper conv1 batch (128 × 55 × 55) makes about 6,000 tasks of 48 KB each.
+    private const long PositionsPerChunk = 32;
+
+    // One tower's kernels with n zeros around them (the window clipped at the tower's ends reads zeros), twice, and g·p.
+    private static long ChannelsLastScratchBytes(int channels, LrnSettings s) => (3L * channels + 2L * s.Size) * sizeof(float);
+
+    private static void ForwardChannelsLastChunk(float* a, float* y, float* d, long firstPosition, long count, int towers, int channels,
+        LrnSettings s, float* scratch)
+    {
+        int n = s.Size, before = n / 2, lanes = Vector<float>.Count;
+        // squares[before + c] = a_c², zeros in the n/2 floats before and the (n−1)/2 after: the window of kernel c is
+        // squares[c … c + n − 1].
+        float* squares = scratch;
+        new Span<float>(squares, channels + n).Clear();
+        var (alpha, k) = ((float)s.Alpha, (float)s.K);
+        long stride = (long)towers * channels;
+        for (long p = firstPosition; p < firstPosition + count; p++)
+            for (int t = 0; t < towers; t++)
+            {
+                long at = p * stride + (long)t * channels;
+                float* x = a + at;
+                int c = 0;
+                for (; c <= channels - lanes; c += lanes)
+                {
+                    var v = Vector.Load(x + c);
+                    (v * v).Store(squares + before + c);
+                }
+                for (; c < channels; c++) squares[before + c] = x[c] * x[c];
+                c = 0;
+                for (; c <= channels - lanes; c += lanes)
+                {
+                    var sum = Vector.Load(squares + c);
+                    for (int m = 1; m < n; m++) sum += Vector.Load(squares + c + m);
+                    var denominator = new Vector<float>(k) + new Vector<float>(alpha) * sum;
+                    (Vector.Load(x + c) * Power(denominator, s.Beta)).Store(y + at + c);
+                    if (d != null) denominator.Store(d + at + c);
+                }
+                for (; c < channels; c++)
+                {
+                    float sum = 0;
+                    for (int m = 0; m < n; m++) sum += squares[c + m];
+                    float denominator = k + alpha * sum;
+                    y[at + c] = x[c] * MathF.Pow(denominator, (float)-s.Beta);
+                    if (d != null) d[at + c] = denominator;
+                }
+            }
+    }
+
+    private static void BackwardChannelsLastChunk(float* g, float* a, float* d, long firstPosition, long count, int towers, int channels,
+        LrnSettings s, float* scratch)
+    {
+        int n = s.Size, after = (n - 1) / 2, lanes = Vector<float>.Count;
+        // w[after + o] = g_o·a_o·p_o/d_o, zeros around: kernel i lies in the windows of o = i − after … i + before, that
+        // is w[i … i + n − 1]. gp[i] = g_i·p_i.
+        float* w = scratch, gp = w + channels + n;
+        new Span<float>(w, channels + n).Clear();
+        float twoAlphaBeta = (float)(2 * s.Alpha * s.Beta);
+        long stride = (long)towers * channels;
+        for (long p = firstPosition; p < firstPosition + count; p++)
+            for (int t = 0; t < towers; t++)
+            {
+                long at = p * stride + (long)t * channels;
+                int c = 0;
+                for (; c <= channels - lanes; c += lanes)
+                {
+                    var denominator = Vector.Load(d + at + c);
+                    var gradientTimesPower = Vector.Load(g + at + c) * Power(denominator, s.Beta);
+                    gradientTimesPower.Store(gp + c);
+                    (gradientTimesPower * Vector.Load(a + at + c) / denominator).Store(w + after + c);
+                }
+                for (; c < channels; c++)
+                {
+                    float denominator = d[at + c], product = g[at + c] * MathF.Pow(denominator, (float)-s.Beta);
+                    gp[c] = product;
+                    w[after + c] = product * a[at + c] / denominator;
+                }
+                // d of this position and tower is read in full: its floats take the gradient.
+                c = 0;
+                for (; c <= channels - lanes; c += lanes)
+                {
+                    var sum = Vector.Load(w + c);
+                    for (int m = 1; m < n; m++) sum += Vector.Load(w + c + m);
+                    (Vector.Load(gp + c) - new Vector<float>(twoAlphaBeta) * Vector.Load(a + at + c) * sum).Store(d + at + c);
+                }
+                for (; c < channels; c++)
+                {
+                    float sum = 0;
+                    for (int m = 0; m < n; m++) sum += w[c + m];
+                    d[at + c] = gp[c] - twoAlphaBeta * a[at + c] * sum;
+                }
+            }
     }
 
     // Two [C, Tile] planes a thread: the squares in forward, g·p and g·a·p/d in backward.

@@ -11,6 +11,8 @@ namespace AlexNet.Training.Model;
 /// pooling 8× slower than its own kernel for channels-last strides (164–182 against 18–22 ms), and converting the layout there
 /// and back cost more than it saved. Elsewhere, libtorch's max_pool2d. The same values and the same gradients: each
 /// window's gradient goes to its largest input, the first in row-major order among equals, as libtorch chooses.
+/// Channels-last activations (<see cref="MemoryFormat.ChannelsLast"/>) have a form of their own, vectorised across the
+/// channels of each pixel, which reads and writes NHWC memory as it lies.
 /// </summary>
 public static class MaxPool
 {
@@ -19,17 +21,39 @@ public static class MaxPool
     /// <param name="x">Activations [N, C, H, W].</param>
     /// <param name="kernel">Window side (z; 3 in the paper).</param>
     /// <param name="stride">Step between windows (s; 2 in the paper).</param>
-    public static Tensor Apply(Tensor x, int kernel, int stride)
+    /// <param name="memoryFormat">The output's layout, as PyTorch's <c>memory_format</c> arguments choose it. With
+    /// <see cref="MemoryFormat.ChannelsLast"/> the input is read as NHWC (converted once when it is not) and the output
+    /// and the input gradient are channels-last.</param>
+    public static Tensor Apply(Tensor x, int kernel, int stride, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
+        if (memoryFormat == MemoryFormat.ChannelsLast) return ApplyChannelsLast(x, kernel, stride);
         // Rows with fewer window starts than a vector has lanes leave our loops nothing to vectorise: the small preset's
         // conv5 pooling (6 × 6 maps) ran 3× slower in them than in libtorch's.
         bool ours = x.dim() == 4 && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32
             && x.numel() * sizeof(float) <= int.MaxValue && x.shape[2] >= kernel && x.shape[3] - kernel + 1 >= Vector<float>.Count;
         if (!ours) return F.max_pool2d(x, kernel, stride);
-        if (x.requires_grad && is_grad_enabled()) return Function.Run(x, (kernel, stride));
+        if (x.requires_grad && is_grad_enabled()) return Function.Run(x, new Window(kernel, stride, MemoryFormat.Contiguous));
         using var indices = Function.Forward(x, kernel, stride, out var output);
         return output;
     }
+
+    private static Tensor ApplyChannelsLast(Tensor x, int kernel, int stride)
+    {
+        bool ours = x.dim() == 4 && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32
+            && x.numel() * sizeof(float) <= int.MaxValue && x.shape[2] >= kernel && x.shape[3] >= kernel;
+        if (!ours)
+        {
+            if (x.dim() != 4) return F.max_pool2d(x, kernel, stride);
+            // libtorch's kernel keeps its input's layout.
+            using var last = ChannelsLast.Of(x);
+            return F.max_pool2d(last, kernel, stride);
+        }
+        if (x.requires_grad && is_grad_enabled()) return Function.Run(x, new Window(kernel, stride, MemoryFormat.ChannelsLast));
+        using var indices = Function.ForwardChannelsLast(x, kernel, stride, out var output);
+        return output;
+    }
+
+    internal sealed record Window(int Kernel, int Stride, MemoryFormat MemoryFormat);
 
     private sealed record Indices(Tensor Tensor);
 
@@ -37,16 +61,18 @@ public static class MaxPool
     {
         public override string Name => "MaxPool2dCpu";
 
-        public static Tensor Run(Tensor x, (int Kernel, int Stride) window) => apply(x, window);
+        public static Tensor Run(Tensor x, Window window) => apply(x, window);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var x = (Tensor)vars[0];
-            var (kernel, stride) = ((int, int))vars[1];
+            var (kernel, stride, format) = (Window)vars[1];
             // Only the indices and the input's shape: unlike libtorch's node, this one does not keep the input alive. In a
             // holder of our own: TorchSharp warns on every tensor saved as data rather than through save_for_backward.
-            ctx.save_data("indices", new Indices(Forward(x, kernel, stride, out var output)));
+            var indices = format == MemoryFormat.ChannelsLast ? ForwardChannelsLast(x, kernel, stride, out var output) : Forward(x, kernel, stride, out output);
+            ctx.save_data("indices", new Indices(indices));
             ctx.save_data("shape", x.shape);
+            ctx.save_data("format", format);
             return output;
         }
 
@@ -56,6 +82,7 @@ public static class MaxPool
             // Left alive: a second backward through the same graph (retain_graph) reads them again. They belong to the
             // dispose scope that ran the forward pass.
             var indices = ((Indices)ctx.get_data("indices")).Tensor;
+            if ((MemoryFormat)ctx.get_data("format") == MemoryFormat.ChannelsLast) return [BackwardChannelsLast(grad, indices, shape), null!];
             using var g = grad.contiguous();
             var result = empty(shape, ScalarType.Float32);
             fixed (byte* gradient = g.bytes, at = indices.bytes, input = result.bytes)
@@ -75,6 +102,32 @@ public static class MaxPool
             fixed (byte* from = input.bytes, to = output.bytes, at = indices.bytes)
                 Kernel.Forward((float*)from, (float*)to, (int*)at, n * c, (int)h, (int)w, (int)outH, (int)outW, kernel, stride);
             return indices;
+        }
+
+        /// <summary>The pooled output, channels-last, and per output the flat position (row × W + column) of its maximum
+        /// inside its channel's H × W plane, as [N, outH, outW, C].</summary>
+        internal static unsafe Tensor ForwardChannelsLast(Tensor x, int kernel, int stride, out Tensor output)
+        {
+            using var input = ChannelsLast.Nhwc(x);
+            long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+            long outH = (h - kernel) / stride + 1, outW = (w - kernel) / stride + 1;
+            output = ChannelsLast.Empty([n, c, outH, outW]);
+            var indices = empty([n, outH, outW, c], ScalarType.Int32);
+            using var outputMemory = ChannelsLast.Memory(output);
+            fixed (byte* from = input.bytes, to = outputMemory.bytes, at = indices.bytes)
+                Kernel.ForwardChannelsLast((float*)from, (float*)to, (int*)at, n, (int)c, (int)h, (int)w, (int)outH, (int)outW, kernel, stride);
+            return indices;
+        }
+
+        private static unsafe Tensor BackwardChannelsLast(Tensor grad, Tensor indices, long[] shape)
+        {
+            using var g = ChannelsLast.Nhwc(grad);
+            var result = ChannelsLast.Empty(shape);
+            using var resultMemory = ChannelsLast.Memory(result);
+            fixed (byte* gradient = g.bytes, at = indices.bytes, input = resultMemory.bytes)
+                Kernel.BackwardChannelsLast((float*)gradient, (int*)at, (float*)input, shape[0], (int)shape[1], shape[2] * shape[3], g.shape[1] * g.shape[2]);
+            grad.Dispose();
+            return result;
         }
     }
 
@@ -169,6 +222,81 @@ public static class MaxPool
                 int* at = (int*)i_ + plane * outputSize;
                 new Span<float>(result, (int)inputSize).Clear();
                 for (long o = 0; o < outputSize; o++) result[at[o]] += g[o];
+            });
+        }
+
+        // Channels-last: one task per output row of an image; at each output pixel the window's k × k input pixels in
+        // row-major order, each a run of C adjacent floats compared a vector of channels at a time. A later pixel is
+        // taken only when greater (or NaN), so among equals the first in row-major order wins, as in libtorch.
+        public static void ForwardChannelsLast(float* x, float* y, int* indices, long images, int channels, int h, int w, int outH, int outW,
+            int kernel, int stride)
+        {
+            var (x_, y_, i_) = ((nint)x, (nint)y, (nint)indices);
+            CpuSlices.For(images * outH, 0, (task, _) =>
+            {
+                long image = task / outH;
+                int row = (int)(task % outH);
+                long rowStart = (image * outH + row) * outW * channels;
+                ForwardRowChannelsLast((float*)x_ + image * h * w * channels, (float*)y_ + rowStart, (int*)i_ + rowStart,
+                    channels, w, row * stride, outW, kernel, stride);
+            });
+        }
+
+        private static void ForwardRowChannelsLast(float* image, float* y, int* indices, int channels, int w, int top, int outW, int kernel, int stride)
+        {
+            int lanes = Vector<float>.Count;
+            for (int j = 0; j < outW; j++)
+            {
+                int left = j * stride;
+                float* output = y + (long)j * channels;
+                int* at = indices + (long)j * channels;
+                int c = 0;
+                for (; c <= channels - lanes; c += lanes)
+                {
+                    int first = top * w + left;
+                    var best = Vector.Load(image + (long)first * channels + c);
+                    var where = new Vector<int>(first);
+                    for (int r = top; r < top + kernel; r++)
+                        for (int q = left; q < left + kernel; q++)
+                        {
+                            int position = r * w + q;
+                            if (position == first) continue;
+                            var v = Vector.Load(image + (long)position * channels + c);
+                            var take = Beats(v, best);
+                            best = Vector.ConditionalSelect(take, v, best);
+                            where = Vector.ConditionalSelect(take, new Vector<int>(position), where);
+                        }
+                    best.Store(output + c);
+                    where.Store(at + c);
+                }
+                for (; c < channels; c++)
+                {
+                    int where = top * w + left;
+                    float best = image[(long)where * channels + c];
+                    for (int r = top; r < top + kernel; r++)
+                        for (int q = left; q < left + kernel; q++)
+                        {
+                            int position = r * w + q;
+                            float v = image[(long)position * channels + c];
+                            if (position != top * w + left && Beats(v, best)) (best, where) = (v, position);
+                        }
+                    (output[c], at[c]) = (best, where);
+                }
+            }
+        }
+
+        // One task per image: its input gradient [H·W, C] cleared, then each output's gradient added at its maximum.
+        public static void BackwardChannelsLast(float* gradOutput, int* indices, float* gradInput, long images, int channels, long inputSize, long outputSize)
+        {
+            var (g_, i_, r_) = ((nint)gradOutput, (nint)indices, (nint)gradInput);
+            CpuSlices.For(images, 0, (image, _) =>
+            {
+                float* g = (float*)g_ + image * outputSize * channels, result = (float*)r_ + image * inputSize * channels;
+                int* at = (int*)i_ + image * outputSize * channels;
+                new Span<float>(result, checked((int)(inputSize * channels))).Clear();
+                for (long o = 0; o < outputSize; o++)
+                    for (int c = 0; c < channels; c++)
+                        result[at[o * channels + c] * (long)channels + c] += g[o * channels + c];
             });
         }
 

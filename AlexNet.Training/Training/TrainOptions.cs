@@ -283,6 +283,15 @@ public sealed record RuntimeOptions
     /// every step.
     /// </summary>
     public bool BottleneckCache { get; init; } = true;
+    /// <summary>
+    /// The layout of the convolutional layers' activations when the towers run on the CPU, as PyTorch's
+    /// <c>torch.memory_format</c> names it (<see cref="AlexNetModel.MemoryFormat"/>): <see cref="MemoryFormat.ChannelsLast"/>
+    /// keeps them NHWC from conv1's input to conv5's output, the layout oneDNN's convolutions compute in, so no activation
+    /// or gradient is converted around them; <see cref="MemoryFormat.Contiguous"/> keeps libtorch's NCHW. Parameters,
+    /// checkpoints and the export are the same either way, and so is the training within float rounding. Other devices
+    /// keep NCHW.
+    /// </summary>
+    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.ChannelsLast;
     /// <summary>Bytes of trunk outputs held in memory before they go to disk; a seam for tests of the disk path.</summary>
     [JsonIgnore]
     internal long BottleneckCacheMemoryLimit { get; init; } = BottleneckStore.MemoryLimitBytes;

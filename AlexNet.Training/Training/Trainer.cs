@@ -108,7 +108,7 @@ public sealed class Trainer : IDisposable
         if (data.Train.Size != arch.ResizeSize)
             throw new InvalidDataException($"The {arch.Preset} preset reads {arch.ResizeSize}-px prepared images; the data gives {data.Train.Size} px.");
         random.manual_seed(o.Seed);
-        model = new AlexNetModel(arch, o.Optimisation.Init);
+        model = new AlexNetModel(arch, o.Optimisation.Init) { MemoryFormat = o.Runtime.MemoryFormat };
         var devices = DevicePlacement.Parse(o.Runtime.Devices, arch.Towers);
         DevicePlacement.Apply(model, devices);
         device = devices[0];

@@ -75,6 +75,8 @@ public sealed class Report(string preset)
         _md.AppendLine(CultureInfo.InvariantCulture, $"- ours ÷ CPU peak: **{P(ours.Median / peak)}**.");
         if (r.TryGetValue("train.ours.nolrn", out var noLrn))
             _md.AppendLine(CultureInfo.InvariantCulture, $"- LRN's share of our step: **{1 - ours.Median / noLrn.Median:P0}** (with LRN ÷ without: {ours.Median / noLrn.Median:F2}×; target ≥ 0.8×: {(ours.Median >= 0.8 * noLrn.Median ? "met" : "missed")}).");
+        foreach (var other in results.Where(x => x.Key is "train.ours.contiguous" or "train.ours.channels-last"))
+            _md.AppendLine(CultureInfo.InvariantCulture, $"- ours ÷ the same step with {other.Key["train.ours.".Length..]} activations: **{ours.Median / other.Median:F2}×** (same rounds).");
         if (r.TryGetValue("train.ours.reference", out var reference))
             _md.AppendLine(CultureInfo.InvariantCulture, $"- ours ÷ the same step in the straightforward forms (before): **{ours.Median / reference.Median:F2}×**.");
         _md.AppendLine(CultureInfo.InvariantCulture, $"- loader alone ÷ what the trainer consumes: **{loader.Median / ours.Median:F1}×** (target ≥ 2×: {(loader.Median >= 2 * ours.Median ? "met" : "missed")}).");

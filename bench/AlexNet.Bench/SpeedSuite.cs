@@ -4,6 +4,7 @@ using AlexNet.Bench.Inference;
 using AlexNet.Bench.Setup;
 using AlexNet.Bench.Training;
 using AlexNet.Onnx;
+using AlexNet.Training.Model;
 
 namespace AlexNet.Bench;
 
@@ -87,6 +88,9 @@ public static class SpeedSuite
             var training = new List<BenchCase>
             {
                 new TrainingSteps(trainingData, modelPerRun: true),
+                // The other --memory-format, in the same rounds: the A/B of the activations' layout.
+                new TrainingSteps(trainingData, modelPerRun: true, memoryFormat: TrainingSteps.TrainersMemoryFormat == MemoryFormat.ChannelsLast
+                    ? MemoryFormat.Contiguous : MemoryFormat.ChannelsLast),
                 new TrainingSteps(trainingData, withoutLrn: true, modelPerRun: true),
                 new TrainingSteps(trainingData, referenceForms: true, modelPerRun: true),
                 new LoaderAlone(trainingData),
@@ -94,10 +98,10 @@ public static class SpeedSuite
                 new TorchSgemm(),
                 new OrtSgemm(),
             };
-            // The peer runs after our three steps, right before the loader: whichever of our cases followed it ran up
+            // The peer runs after our four steps, right before the loader: whichever of our cases followed it ran up
             // to a third slower (paper without LRN: 22–29 images/s after it, 35–38 without it in the rounds; with
             // libtorch's huge pages only, cause not found), so it no longer sits between the two LRN rows.
-            if (python != null) training.Insert(3, python.Case("train.pytorch", "PyTorch 2-tower AlexNet step (bench/pytorch_reference.py), SGD, batch 128, ready tensors", "train", preset, 128));
+            if (python != null) training.Insert(4, python.Case("train.pytorch", "PyTorch 2-tower AlexNet step (bench/pytorch_reference.py), SGD, batch 128, ready tensors", "train", preset, 128));
             log.WriteLine($"[{preset}] training: {warmup} warm-up + {trainRuns} rounds, ≥ {trainSeconds} s each");
             var trainingResults = Rounds.Run(training, warmup, trainRuns, trainSeconds, log);
             foreach (var c in training) c.Dispose();

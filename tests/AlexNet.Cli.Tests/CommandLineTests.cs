@@ -27,6 +27,7 @@ public sealed class CommandLineTests
         StringAssert.Contains(Cli.UsageError("--random-erasing", "1.5"), "--random-erasing 1.5: must be between 0 and 1.");
         StringAssert.Contains(Cli.UsageError("--width", "0"), "--width 0: must be positive.");
         StringAssert.Contains(Cli.UsageError("--lrn-alpha", "0"), "--lrn-alpha 0: must be positive.");
+        StringAssert.Contains(Cli.UsageError("--memory-format", "nhwc"), "--memory-format nhwc: must be channels-last or contiguous.");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using AlexNet.Training.Model;
 using AlexNet.Training.Training;
 
 namespace AlexNet.Cli.Tests;
@@ -82,6 +83,14 @@ public sealed class TrainFlagTests
     {
         Assert.IsTrue(Cli.Train().Runtime.BottleneckCache, "used whenever the frozen trunk allows it");
         Assert.IsFalse(Cli.Train("--no-bottleneck-cache").Runtime.BottleneckCache);
+    }
+
+    [TestMethod]
+    public void MemoryFormatFlagChoosesTheActivationsLayout()
+    {
+        Assert.AreEqual(MemoryFormat.ChannelsLast, Cli.Train().Runtime.MemoryFormat, "the runtime options' default");
+        Assert.AreEqual(MemoryFormat.Contiguous, Cli.Train("--memory-format", "contiguous").Runtime.MemoryFormat);
+        Assert.AreEqual(MemoryFormat.ChannelsLast, Cli.Train("--memory-format", "channels-last").Runtime.MemoryFormat);
     }
 
     [TestMethod]

@@ -148,6 +148,14 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void MemoryFormat_defaults_to_the_CLIs_and_reaches_the_training_options()
+    {
+        Assert.AreEqual(new AlexNet.Training.Training.RuntimeOptions().MemoryFormat, new AlexNetTrainer.Options().MemoryFormat);
+        foreach (var format in new[] { AlexNet.Training.Model.MemoryFormat.Contiguous, AlexNet.Training.Model.MemoryFormat.ChannelsLast })
+            Assert.AreEqual(format, AlexNetTrainer.BuildTrainOptions(new AlexNetTrainer.Options { MemoryFormat = format }, "run", resume: false).Runtime.MemoryFormat);
+    }
+
+    [TestMethod]
     public void Progress_goes_to_the_MLContext_log_with_the_trainer_as_its_source()
     {
         var ml = new MLContext(seed: 1);

@@ -15,7 +15,9 @@ namespace AlexNet.Bench.Training;
 /// grouped convolutions), timed on its own at the step's real shapes, forward and backward (the gradients of its input
 /// and its weights), next to the whole step, in interleaved rounds. Operations the step could run another way are
 /// timed each way: LRN fused, as the band product and as the formula written out, fc6/fc7 with the towers' weights joined
-/// every step and tower by tower, max-pooling ours and libtorch's; convolutions and max-pooling in channels-last strides too.
+/// every step and tower by tower, max-pooling ours and libtorch's. The step's operations run in the activations' layout the
+/// trainer uses (<see cref="AlexNetModel.MemoryFormat"/>, channels-last unless --memory-format says otherwise); the
+/// convolutions, LRN and max-pooling in the other layout are "(tried)" rows.
 /// </summary>
 public static class StepProfile
 {
@@ -36,12 +38,17 @@ public static class StepProfile
         int towers = a.Towers;
         var ops = new List<Op>();
         using var keep = NewDisposeScope();
+        var format = TrainingSteps.TrainersMemoryFormat;
+        var other = format == MemoryFormat.ChannelsLast ? MemoryFormat.Contiguous : MemoryFormat.ChannelsLast;
+        string otherName = TrainingSteps.Name(other);
+        // Activations in a layout: channels-last strides made by hand (TorchSharp's memory_format arguments are ignored).
+        Tensor In(MemoryFormat f, Tensor t) => f == MemoryFormat.ChannelsLast ? ChannelsLast(t) : t.contiguous();
 
         Tensor Leaf(Tensor t) => t.detach().clone().requires_grad_();
         Tensor Joined(Func<Tower, Tensor> p) => cat([.. model.Towers.Select(p)], 0);
 
         // Shapes come from running the pass once; each operation keeps its own input.
-        var x = randn(batch, a.InputChannels, a.InputSize, a.InputSize);
+        var x = In(format, randn(batch, a.InputChannels, a.InputSize, a.InputSize));
         for (int i = 0; i < a.Convs.Count; i++)
         {
             var c = a.Convs[i];
@@ -51,33 +58,33 @@ public static class StepProfile
             var b = Leaf(Joined(t => t.Convs[layer].bias!));
             var input = x;
             Tensor Conv(Tensor h) => F.conv2d(h, w, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers);
+            // Kernels contiguous, as the model keeps its parameters; libtorch converts them for oneDNN either way.
             ops.Add(new($"{c.Name}", input, i > 0, [w, b], Conv));
-            // The same convolution with input and kernel in channels-last strides, which libtorch hands to oneDNN
-            // without its NCHW reorders. TorchSharp's memory_format arguments are accepted and ignored, so the strides
-            // are made by hand: NHWC contiguous, viewed back as NCHW.
-            var wLast = Leaf(ChannelsLast(w));
-            ops.Add(new($"{c.Name}, channels-last strides (tried)", ChannelsLast(input), i > 0, [wLast, b],
-                h => F.conv2d(h, wLast, b, strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : towers), InStep: false));
+            ops.Add(new($"{c.Name}, {otherName} (tried)", In(other, input), i > 0, [w, b], Conv, InStep: false));
             if (c.Stride > 1)
-                ops.Add(new($"{c.Name} as a stride-1 convolution, space-to-depth (tried)", input, i > 0, [w, b],
+                ops.Add(new($"{c.Name} as a stride-1 convolution, space-to-depth (tried)", In(MemoryFormat.Contiguous, input), i > 0, [w, b],
                     h => SpaceToDepthConv(h, w, b, c.Stride, c.Padding, readsAll ? 1 : towers), InStep: false));
             using (no_grad()) x = F.relu(Conv(input));
             ops.Add(new($"{c.Name} relu", x, true, [], h => F.relu(h)));
             if (c.LocalResponseNorm && a.Lrn != null)
             {
-                ops.Add(new($"{c.Name} LRN, fused (ours on the CPU)", x, true, [], h => lrn.Fused(h, towers)));
+                ops.Add(new($"{c.Name} LRN, fused (ours on the CPU)", x, true, [], h => lrn.Fused(h, towers, format)));
+                ops.Add(new($"{c.Name} LRN, fused, {otherName} (tried)", In(other, x), true, [], h => lrn.Fused(h, towers, other), InStep: false));
                 ops.Add(new($"{c.Name} LRN, band product (ours on other devices)", x, true, [], h => lrn.Band(h, towers), InStep: false));
                 ops.Add(new($"{c.Name} LRN, formula written out (before)", x, true, [], h => lrn.Direct(h, towers), InStep: false));
-                using (no_grad()) x = lrn.Apply(x, towers);
+                using (no_grad()) x = lrn.Apply(x, towers, format);
             }
             if (c.MaxPool)
             {
-                ops.Add(new($"{c.Name} max-pool (ours on the CPU)", x, true, [], h => MaxPool.Apply(h, a.PoolKernel, a.PoolStride)));
-                ops.Add(new($"{c.Name} max-pool, libtorch's (before)", x, true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
-                ops.Add(new($"{c.Name} max-pool, channels-last strides (tried)", ChannelsLast(x), true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
-                using (no_grad()) x = MaxPool.Apply(x, a.PoolKernel, a.PoolStride);
+                ops.Add(new($"{c.Name} max-pool (ours on the CPU)", x, true, [], h => MaxPool.Apply(h, a.PoolKernel, a.PoolStride, format)));
+                ops.Add(new($"{c.Name} max-pool, ours {otherName} (tried)", In(other, x), true, [], h => MaxPool.Apply(h, a.PoolKernel, a.PoolStride, other), InStep: false));
+                ops.Add(new($"{c.Name} max-pool, libtorch's contiguous (before)", In(MemoryFormat.Contiguous, x), true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
+                ops.Add(new($"{c.Name} max-pool, libtorch's channels-last (tried)", In(MemoryFormat.ChannelsLast, x), true, [], h => F.max_pool2d(h, a.PoolKernel, a.PoolStride), InStep: false));
+                using (no_grad()) x = MaxPool.Apply(x, a.PoolKernel, a.PoolStride, format);
             }
         }
+        // As the model flattens: [C, H, W] order, a copy from channels-last maps.
+        ops.Add(new("conv5 maps flattened for fc6", x, true, [], h => h.flatten(1)));
         x = x.flatten(1);
         for (int f = 0; f < a.FullyConnectedPerTower.Count; f++)
         {
@@ -146,7 +153,7 @@ public static class StepProfile
         double wholeStep = Median(stepTimes);
         var md = new StringBuilder();
         string F0(double v) => v.ToString(v >= 10 ? "F0" : "F1", CultureInfo.InvariantCulture);
-        md.AppendLine(CultureInfo.InvariantCulture, $"**`{preset}` step profile, batch {batch}** — medians of {rounds} interleaved rounds (after 1 warm-up); each operation on its own at the step's shapes, forward, then backward to its input and weights. Whole step (BatchLoader + forward/backward + PaperSgd): **{F0(wholeStep)} ms**; the operations marked in the step sum to {F0(inStep)} ms.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"**`{preset}` step profile, batch {batch}, activations {TrainingSteps.Name(format)}** — medians of {rounds} interleaved rounds (after 1 warm-up); each operation on its own at the step's shapes, forward, then backward to its input and weights. Whole step (BatchLoader + forward/backward + PaperSgd): **{F0(wholeStep)} ms**; the operations marked in the step sum to {F0(inStep)} ms.");
         md.AppendLine();
         md.AppendLine("| operation | forward ms | backward ms | total ms | share of the step's sum |");
         md.AppendLine("|---|---:|---:|---:|---:|");
@@ -161,10 +168,13 @@ public static class StepProfile
         return md.ToString();
     }
 
+    // NHWC memory viewed as [N, C, H, W] with channels-last strides, as AlexNetModel makes its input (as_strided, so that
+    // one-channel input gets the channels-last strides libtorch reads the layout from).
     private static Tensor ChannelsLast(Tensor t)
     {
         using var nhwc = t.permute(0, 2, 3, 1).contiguous();
-        return nhwc.permute(0, 3, 1, 2);
+        long c = t.shape[1], h = t.shape[2], w = t.shape[3];
+        return nhwc.as_strided(t.shape, [h * w * c, 1, w * c, c], nhwc.storage_offset());
     }
 
     // A strided convolution as a stride-1 one over the input rearranged space-to-depth (each s×s block of pixels as s²

@@ -28,6 +28,7 @@ public sealed class TrainingSteps : BenchCase
     private readonly bool _withoutLrn;
     private readonly bool _reference;
     private readonly bool _modelPerRun;
+    private readonly MemoryFormat _memoryFormat;
 
     /// <summary>Builds the model, optimizer and loader (at once, or for each timed run with <paramref name="modelPerRun"/>).</summary>
     /// <param name="data">Images, mean, PCA, architecture.</param>
@@ -38,10 +39,12 @@ public sealed class TrainingSteps : BenchCase
     /// LRN written out, libtorch's max-pooling, activations into new tensors), as before issue 25.</param>
     /// <param name="modelPerRun">Build the model, optimizer and loader at the start of each <see cref="Measure"/> (plus
     /// one untimed step) and release them at its end, so that one model is alive at a time, as in the trainer. The
-    /// speed bench holds three training cases; with all three paper models alive the same step ran ~10 % slower
+    /// speed bench holds four training cases of ours; with three paper models alive the same step ran ~10 % slower
     /// (docs/benchmarks/2026-12-01-training-speed-lrn-maxpool.md).</param>
+    /// <param name="memoryFormat">The activations' layout (<see cref="AlexNetModel.MemoryFormat"/>); null: the trainer's
+    /// (<see cref="RuntimeOptions.MemoryFormat"/>). The straightforward forms run contiguous, as before issue 25.</param>
     public TrainingSteps(BenchTrainingData data, int batchSize = 128, int workers = 2, bool withoutLrn = false, bool referenceForms = false,
-        bool modelPerRun = false)
+        bool modelPerRun = false, MemoryFormat? memoryFormat = null)
     {
         _data = data;
         _batchSize = batchSize;
@@ -49,13 +52,17 @@ public sealed class TrainingSteps : BenchCase
         _withoutLrn = withoutLrn;
         _reference = referenceForms && !withoutLrn;
         _modelPerRun = modelPerRun;
+        _memoryFormat = _reference ? MemoryFormat.Contiguous : memoryFormat ?? TrainersMemoryFormat;
         if (!modelPerRun) Build();
     }
 
     private void Build()
     {
         manual_seed(1);
-        _model = new AlexNetModel(_withoutLrn ? _data.Architecture with { Lrn = null } : _data.Architecture, InitScheme.Kaiming) { ReferenceForms = _reference };
+        _model = new AlexNetModel(_withoutLrn ? _data.Architecture with { Lrn = null } : _data.Architecture, InitScheme.Kaiming)
+        {
+            ReferenceForms = _reference, MemoryFormat = _memoryFormat,
+        };
         _sgd = new PaperSgd(_model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
         _loader = new BatchLoader(_data.Dataset, null, new BatchLoaderOptions
         {
@@ -93,14 +100,23 @@ public sealed class TrainingSteps : BenchCase
     /// <summary>Steps taken so far.</summary>
     public long Steps => _step;
 
+    /// <summary>The layout the trainer runs the activations in unless told otherwise.</summary>
+    public static MemoryFormat TrainersMemoryFormat => new RuntimeOptions().MemoryFormat;
+
+    /// <summary>A memory format as the CLI's --memory-format writes it.</summary>
+    public static string Name(MemoryFormat format) => format == MemoryFormat.ChannelsLast ? "channels-last" : "contiguous";
+
     /// <inheritdoc/>
-    public override string Key => _withoutLrn ? "train.ours.nolrn" : _reference ? "train.ours.reference" : "train.ours";
+    public override string Key => _withoutLrn ? "train.ours.nolrn" : _reference ? "train.ours.reference"
+        : _memoryFormat == TrainersMemoryFormat ? "train.ours" : $"train.ours.{Name(_memoryFormat)}";
     /// <inheritdoc/>
     public override string Description => _withoutLrn
-        ? "ours without LRN (the same step; the difference is LRN's share)"
+        ? $"ours without LRN (the same step; the difference is LRN's share), {Name(_memoryFormat)}"
         : _reference
-            ? "before: the same step with the straightforward forms (LRN written out, libtorch's max-pooling, activations into new tensors)"
-            : "ours: TorchSharp trainer step (BatchLoader + forward/backward + PaperSgd), batch 128";
+            ? "before: the same step with the straightforward forms (LRN written out, libtorch's max-pooling, activations into new tensors), contiguous"
+            : _memoryFormat == TrainersMemoryFormat
+                ? $"ours: TorchSharp trainer step (BatchLoader + forward/backward + PaperSgd), batch 128, activations {Name(_memoryFormat)} (the trainer's default)"
+                : $"ours, activations {Name(_memoryFormat)} (the same step in the other --memory-format)";
 
     /// <inheritdoc/>
     protected override double Step()

@@ -137,6 +137,67 @@ public sealed class LocalResponseNormTests
     private static (string Form, Func<Tensor, Tensor> Apply)[] Forms(LocalResponseNorm lrn, int towers) =>
         [("fused", x => lrn.Fused(x, towers)), ("band", x => lrn.Band(x, towers))];
 
+    // The fused form on channels-last memory against the same form on contiguous memory and against the formula written
+    // out: the same outputs and input gradients within the tolerances above, on every LRN layer's shape, odd and even
+    // windows, one and two towers (each tower's first and last kernels on their own, where the window is clipped), and
+    // the output and the gradient channels-last.
+    [TestMethod]
+    [DynamicData(nameof(PresetShapes))]
+    public void ChannelsLastFusedFormEqualsTheContiguousFormAndItsGradient(string layer, long[] shape)
+    {
+        foreach (int n in new[] { 5, 4 })
+            foreach (int towers in new[] { 1, 2 })
+            {
+                var lrn = new LocalResponseNorm(new LrnSettings(Size: n));
+                string label = $"{layer}, n={n}, {towers} tower(s)";
+                using var scope = NewDisposeScope();
+                manual_seed(13 + n + towers);
+                var contiguous = (randn(shape) * 70).relu();
+                var a = ChannelsLast.Of(contiguous).detach().requires_grad_();
+                var upstream = randn(shape);
+                var (direct, directGrad) = OutputAndGradient(contiguous.detach().requires_grad_(), upstream, x => lrn.Direct(x, towers));
+                var (expected, expectedGrad) = OutputAndGradient(contiguous.detach().requires_grad_(), upstream, x => lrn.Fused(x, towers));
+                var output = lrn.Fused(a, towers, MemoryFormat.ChannelsLast);
+                var gradient = autograd.grad([output], [a], [ChannelsLast.Of(upstream)])[0];
+                Tensor inference;
+                using (no_grad()) inference = lrn.Apply(a, towers, MemoryFormat.ChannelsLast);
+
+                Assert.IsTrue(ChannelsLast.Is(output), $"{label}: output strides [{string.Join(", ", output.stride())}]");
+                Assert.IsTrue(ChannelsLast.Is(gradient), $"{label}: gradient strides [{string.Join(", ", gradient.stride())}]");
+                Assert.IsTrue(ChannelsLast.Is(inference), $"{label}: strides without gradients");
+                AssertClose(expected, output, 1e-5, $"{label}: output against the contiguous form");
+                AssertClose(expected, inference, 1e-5, $"{label}: output without gradients");
+                AssertClose(expectedGrad, gradient, 1e-4, $"{label}: gradient against the contiguous form");
+                AssertClose(direct, output, 1e-5, $"{label}: output against the formula");
+                AssertClose(directGrad, gradient, 1e-4, $"{label}: gradient against the formula");
+                long perTower = shape[1] / towers;
+                foreach (long c in new[] { 0, 1, perTower - 2, perTower - 1 }.Concat(towers > 1 ? [perTower, perTower + 1] : []))
+                {
+                    AssertClose(expected.narrow(1, c, 1), output.narrow(1, c, 1), 1e-5, $"{label}: output of kernel {c}");
+                    AssertClose(expectedGrad.narrow(1, c, 1), gradient.narrow(1, c, 1), 1e-4, $"{label}: gradient of kernel {c}");
+                }
+            }
+    }
+
+    [TestMethod]
+    public void ChannelsLastFusedFormTakesContiguousInputAndASecondBackward()
+    {
+        var lrn = new LocalResponseNorm(new LrnSettings());
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        // 12 kernels a tower: one vector of 8 and a tail of 4 where vectors have 8 lanes.
+        var a = (randn(2, 24, 5, 7) * 70).relu().requires_grad_();
+        var upstream = randn(2, 24, 5, 7);
+        var (expected, expectedGrad) = OutputAndGradient(a, upstream, x => lrn.Direct(x, 2));
+        var output = lrn.Apply(a, 2, MemoryFormat.ChannelsLast);
+        var first = autograd.grad([output], [a], [upstream], retain_graph: true)[0];
+        var second = autograd.grad([output], [a], [upstream])[0];
+        Assert.IsTrue(ChannelsLast.Is(output), "output channels-last");
+        AssertClose(expected, output, 1e-5, "output");
+        AssertClose(expectedGrad, first, 1e-4, "gradient");
+        AssertClose(expectedGrad, second, 1e-4, "gradient of a second backward through the same graph");
+    }
+
     [TestMethod]
     public void FusedAndBandFormsAgreeOnNonContiguousInputAndASecondBackward()
     {
@@ -170,6 +231,20 @@ public sealed class LocalResponseNormTests
         var error = Assert.ThrowsExactly<ArgumentException>(() => lrn.Fused(a, 2));
         StringAssert.Contains(error.Message, "Float64");
         StringAssert.Contains(error.Message, "use Band");
+    }
+
+    [TestMethod]
+    public void DoublesAskedForChannelsLastTakeTheBandFormAndComeBackChannelsLast()
+    {
+        var lrn = new LocalResponseNorm(new LrnSettings());
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var a = (randn(2, 8, 4, 4, dtype: ScalarType.Float64) * 70).relu();
+        var direct = lrn.Direct(a, 2);
+        var output = lrn.Apply(a, 2, MemoryFormat.ChannelsLast);
+        Assert.IsTrue(ChannelsLast.Is(output), $"strides [{string.Join(", ", output.stride())}]");
+        double diff = (output - direct).abs().max().item<double>(), scale = direct.abs().max().item<double>();
+        Assert.IsLessThanOrEqualTo(1e-12, diff / scale, $"max |diff| {diff:E3} against max |value| {scale:E3}");
     }
 
     [TestMethod]

@@ -39,6 +39,74 @@ public sealed class MaxPoolTests
         Assert.IsTrue(Same(oursGrad, expectedGrad), $"{layer}: gradient, max |diff| {(oursGrad - expectedGrad).abs().max().item<float>()}");
     }
 
+    // The channels-last form on the same shapes (channel counts that are and are not a multiple of the vector lanes):
+    // libtorch's values and gradient exactly, both channels-last.
+    [TestMethod]
+    [DynamicData(nameof(Shapes))]
+    public void ChannelsLastOutputAndGradientAreLibtorchsExactly(string layer, long[] shape, int kernel, int stride)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(8);
+        var contiguous = randn(shape).relu();
+        var x = ChannelsLast.Of(contiguous).detach().requires_grad_();
+        var upstream = randn(F.max_pool2d(contiguous, kernel, stride).shape);
+        var (expected, expectedGrad) = OutputAndGradient(contiguous.detach().requires_grad_(), upstream, h => F.max_pool2d(h, kernel, stride));
+        var ours = MaxPool.Apply(x, kernel, stride, MemoryFormat.ChannelsLast);
+        var oursGrad = autograd.grad([ours], [x], [upstream])[0];
+        Tensor inference;
+        using (no_grad()) inference = MaxPool.Apply(x, kernel, stride, MemoryFormat.ChannelsLast);
+
+        Assert.IsTrue(ChannelsLast.Is(ours), $"{layer}: output strides [{string.Join(", ", ours.stride())}]");
+        Assert.IsTrue(ChannelsLast.Is(oursGrad), $"{layer}: gradient strides [{string.Join(", ", oursGrad.stride())}]");
+        Assert.IsTrue(ChannelsLast.Is(inference), $"{layer}: strides without gradients");
+        Assert.IsTrue(Same(ours, expected), $"{layer}: output");
+        Assert.IsTrue(Same(inference, expected), $"{layer}: output without gradients");
+        Assert.IsTrue(Same(oursGrad, expectedGrad), $"{layer}: gradient, max |diff| {(oursGrad - expectedGrad).abs().max().item<float>()}");
+    }
+
+    [TestMethod]
+    public void ChannelsLastAWindowOfEqualValuesSendsItsGradientToItsFirstPositionInRowMajorOrder()
+    {
+        using var scope = NewDisposeScope();
+        // As in the contiguous test below, in channel 5 of 11 (a vector lane; channels 8–10 take the scalar tail, where
+        // channel 9 holds the same pattern), every other channel all zeros: its first position.
+        var plane = zeros(3, 12);
+        plane[0, 1] = tensor(5f);
+        plane[1, 0] = tensor(5f);
+        plane[2, 1] = tensor(5f);
+        var contiguous = zeros(1, 11, 3, 12);
+        contiguous[0, 5] = plane;
+        contiguous[0, 9] = plane;
+        var x = ChannelsLast.Of(contiguous).detach().requires_grad_();
+        var y = MaxPool.Apply(x, 3, 2, MemoryFormat.ChannelsLast);
+        var upstream = zeros_like(y);
+        upstream[0, TensorIndex.Colon, 0, 0] = ones(11);
+        var gradient = autograd.grad([y], [x], [upstream])[0];
+        Assert.AreEqual(5f, y[0, 5, 0, 0].item<float>());
+        Assert.AreEqual(5f, y[0, 9, 0, 0].item<float>());
+        var expected = new float[3 * 12];
+        expected[1] = 1;
+        CollectionAssert.AreEqual(expected, gradient[0, 5].reshape(-1).data<float>().ToArray(), "channel 5 (vector)");
+        CollectionAssert.AreEqual(expected, gradient[0, 9].reshape(-1).data<float>().ToArray(), "channel 9 (tail)");
+        var zerosOnly = new float[3 * 12];
+        zerosOnly[0] = 1;
+        CollectionAssert.AreEqual(zerosOnly, gradient[0, 0].reshape(-1).data<float>().ToArray(), "channel 0, all zeros");
+    }
+
+    [TestMethod]
+    public void ChannelsLastNaNIsTheMaximumOfAnyWindowThatHoldsIt()
+    {
+        using var scope = NewDisposeScope();
+        var x = arange(0f, 24f * 9).reshape(1, 9, 2, 12);
+        x[0, 2, 1, 1] = tensor(float.NaN);
+        x[0, 8, 0, 0] = tensor(float.NaN);
+        var expected = F.max_pool2d(x, 2, 2);
+        var ours = MaxPool.Apply(ChannelsLast.Of(x), 2, 2, MemoryFormat.ChannelsLast);
+        Assert.IsTrue(float.IsNaN(ours[0, 2, 0, 0].item<float>()), "vector lane");
+        Assert.IsTrue(float.IsNaN(ours[0, 8, 0, 0].item<float>()), "scalar tail");
+        CollectionAssert.AreEqual(expected.contiguous().data<float>().ToArray(), ours.contiguous().data<float>().ToArray());
+    }
+
     [TestMethod]
     public void AWindowOfEqualValuesSendsItsGradientToItsFirstPositionInRowMajorOrder()
     {
@@ -105,6 +173,20 @@ public sealed class MaxPoolTests
         CollectionAssert.AreEqual(new long[] { 165, 1, 33, 3 }, pooled.stride(), "channels last: libtorch's kernel ran");
         CollectionAssert.AreEqual(new long[] { 165, 55, 11, 1 }, MaxPool.Apply(floats, 3, 2).stride(), "the control: floats go to our loops");
         Assert.AreEqual(ScalarType.Float64, pooled.dtype);
+        Assert.IsTrue(Same(pooled, F.max_pool2d(doubles, 3, 2)));
+    }
+
+    [TestMethod]
+    public void ChannelsLastDoublesGoToLibtorchsMaxPoolAndComeBackChannelsLast()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var doubles = randn([2, 3, 12, 24], ScalarType.Float64);   // contiguous: converted once, then libtorch's kernel
+
+        var pooled = MaxPool.Apply(doubles, 3, 2, MemoryFormat.ChannelsLast);
+
+        Assert.AreEqual(ScalarType.Float64, pooled.dtype);
+        CollectionAssert.AreEqual(new long[] { 165, 1, 33, 3 }, pooled.stride(), "channels last");
         Assert.IsTrue(Same(pooled, F.max_pool2d(doubles, 3, 2)));
     }
 
