@@ -164,7 +164,7 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
                 var x = readsAll && i > 0 ? Gather(previous, groupDevices[g]) : previous[g];
                 x = F.conv2d(x, Joined(members, t => t.Convs[i].weight!), Joined(members, t => t.Convs[i].bias!),
                     strides: [c.Stride, c.Stride], padding: [c.Padding, c.Padding], groups: readsAll ? 1 : members.Length);
-                if (a.BatchNorm) x = PerTower(x, members, (t, part) => t.Norms[i].forward(part));
+                if (a.BatchNorm) x = BatchNorm(x, members, i);
                 x = Activate(x);
                 if (c.LocalResponseNorm && lrn != null) x = ReferenceForms ? lrn.Direct(x, members.Length) : lrn.Apply(x, members.Length, formats[g]);
                 if (!c.MaxPool) return x;
@@ -204,10 +204,32 @@ public sealed class AlexNetModel : Module<Tensor, Tensor>
     private Tensor Joined(int[] members, Func<Tower, Tensor> parameter) =>
         members.Length == 1 ? parameter(towers[members[0]]) : cat([.. members.Select(t => parameter(towers[t]))], 0);
 
-    // Batch norm keeps statistics per tower, so each tower's module sees its own channels.
-    private Tensor PerTower(Tensor x, int[] members, Func<Tower, Tensor, Tensor> apply) =>
-        members.Length == 1 ? apply(towers[members[0]], x)
-        : cat([.. x.chunk(members.Length, 1).Select((part, k) => apply(towers[members[k]], part))], 1);
+    // Batch norm keeps parameters and statistics per tower. Every channel is normalised on its own, so towers that run
+    // together go through one call over their parameters and statistics joined, and each tower then takes its half of
+    // the updated statistics back: the same numbers as a module per tower, read in the maps' own layout. Normalising each
+    // tower's half of the channels apart read channels-last maps through strided views, which libtorch copied to
+    // contiguous ones and back (the batch-norm recipe trained at 0.55x the speed of contiguous maps).
+    private Tensor BatchNorm(Tensor x, int[] members, int layer)
+    {
+        var norms = members.Select(t => towers[t].Norms[layer]).ToArray();
+        if (norms.Length == 1) return norms[0].forward(x);
+        using var mean = cat([.. norms.Select(n => n.running_mean!)], 0);
+        using var variance = cat([.. norms.Select(n => n.running_var!)], 0);
+        var y = F.batch_norm(x, mean, variance, cat([.. norms.Select(n => (Tensor)n.weight!)], 0), cat([.. norms.Select(n => (Tensor)n.bias!)], 0),
+            training, norms[0].momentum ?? 0.1, norms[0].eps);
+        if (training)
+            using (no_grad())
+            {
+                long channels = norms[0].running_mean!.shape[0];
+                for (int k = 0; k < norms.Length; k++)
+                {
+                    norms[k].running_mean!.copy_(mean.narrow(0, k * channels, channels));
+                    norms[k].running_var!.copy_(variance.narrow(0, k * channels, channels));
+                    norms[k].num_batches_tracked?.add_(1);
+                }
+            }
+        return y;
+    }
 
     private static Tensor Gather(Tensor[] parts, Device device) =>
         parts.Length == 1 ? parts[0].to(device) : cat([.. parts.Select(p => p.to(device))], 1);
