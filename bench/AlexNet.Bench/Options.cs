@@ -156,12 +156,15 @@ public static class BenchCommandLine
 
         var stepCount = new Option<int>("--count") { Description = "Steps, the first included (it pays the first touch of every buffer).", DefaultValueFactory = _ => 8 }
             .Check(v => v < 2 ? "must be 2 or more" : null);
+        var stepFormat = new Option<string>("--memory-format") { Description = "The activations' layout, as alexnet train's flag (default: the trainer's)." }
+            .AcceptOnlyFromAmong("channels-last", "contiguous");
         var steps = new Command("steps", "Ours in this process as the trainer runs: one model, each step at batch 128 timed, then peak RSS; one JSON line. " +
-            "For process-wide settings (bench/train-steps.sh alternates processes).") { preset, stepCount, threads };
+            "For process-wide settings (bench/train-steps.sh alternates processes).") { preset, stepCount, stepFormat, threads };
         steps.SetAction(r =>
         {
             if (r.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(r.GetValue(threads));
-            Console.WriteLine(Training.StepTimes.Run(r.GetValue(preset)!, r.GetValue(stepCount), Console.Error));
+            var format = r.GetValue(stepFormat) switch { "channels-last" => AlexNet.Training.Model.MemoryFormat.ChannelsLast, "contiguous" => AlexNet.Training.Model.MemoryFormat.Contiguous, _ => (AlexNet.Training.Model.MemoryFormat?)null };
+            Console.WriteLine(Training.StepTimes.Run(r.GetValue(preset)!, r.GetValue(stepCount), format, Console.Error));
             return 0;
         });
 
