@@ -41,7 +41,7 @@ public sealed class BatchNormTowersTests
         var expected = Step(apart);
         var actual = Step(together);
 
-        AssertClose(expected.Logits, actual.Logits, 1e-5, "logits");
+        TensorAssert.Close(expected.Logits, actual.Logits, 1e-5, "logits");
         Assert.HasCount(20, expected.State, "running mean and variance of bn1 … bn5 in each of two towers");
         foreach (var (name, gradient) in expected.Gradients)
         {
@@ -50,19 +50,12 @@ public sealed class BatchNormTowersTests
             if (name.Contains(".conv", StringComparison.Ordinal) && name.EndsWith(".bias", StringComparison.Ordinal))
                 Assert.IsLessThan(1e-6, actual.Gradients[name].abs().max().item<float>(), $"gradient of {name}, zero in exact arithmetic");
             else
-                AssertClose(gradient, actual.Gradients[name], 1e-4, $"gradient of {name}");
+                TensorAssert.Close(gradient, actual.Gradients[name], 1e-4, $"gradient of {name}");
         }
         foreach (var (name, statistic) in expected.State)
         {
-            AssertClose(statistic, actual.State[name], 1e-5, name);
+            TensorAssert.Close(statistic, actual.State[name], 1e-5, name);
             Assert.IsFalse(statistic.allclose(name.EndsWith("mean", StringComparison.Ordinal) ? zeros_like(statistic) : ones_like(statistic)), $"{name} moved in the step");
         }
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
-    {
-        double scale = expected.abs().max().item<float>(), diff = (actual - expected).abs().max().item<float>();
-        Assert.IsGreaterThan(0.0, scale, $"{what}: nothing to compare");
-        Assert.IsLessThanOrEqualTo(tolerance, diff / scale, $"{what}: max |diff| {diff:E3} against max |value| {scale:E3}");
     }
 }

@@ -121,14 +121,14 @@ public sealed class LocalResponseNormTests
                     Tensor inference;
                     using (no_grad()) inference = apply(a);
 
-                    AssertClose(direct, fast, 1e-5, $"{label}: output");
-                    AssertClose(direct, inference, 1e-5, $"{label}: output without gradients");
-                    AssertClose(directGrad, fastGrad, 1e-4, $"{label}: gradient");
+                    TensorAssert.Close(direct, fast, 1e-5, $"{label}: output");
+                    TensorAssert.Close(direct, inference, 1e-5, $"{label}: output without gradients");
+                    TensorAssert.Close(directGrad, fastGrad, 1e-4, $"{label}: gradient");
                     long perTower = shape[1] / towers;
                     foreach (long c in new[] { 0, 1, perTower - 2, perTower - 1 }.Concat(towers > 1 ? [perTower, perTower + 1] : []))
                     {
-                        AssertClose(direct.narrow(1, c, 1), fast.narrow(1, c, 1), 1e-5, $"{label}: output of kernel {c}");
-                        AssertClose(directGrad.narrow(1, c, 1), fastGrad.narrow(1, c, 1), 1e-4, $"{label}: gradient of kernel {c}");
+                        TensorAssert.Close(direct.narrow(1, c, 1), fast.narrow(1, c, 1), 1e-5, $"{label}: output of kernel {c}");
+                        TensorAssert.Close(directGrad.narrow(1, c, 1), fastGrad.narrow(1, c, 1), 1e-4, $"{label}: gradient of kernel {c}");
                     }
                 }
             }
@@ -165,16 +165,16 @@ public sealed class LocalResponseNormTests
                 Assert.IsTrue(ChannelsLast.Is(output), $"{label}: output strides [{string.Join(", ", output.stride())}]");
                 Assert.IsTrue(ChannelsLast.Is(gradient), $"{label}: gradient strides [{string.Join(", ", gradient.stride())}]");
                 Assert.IsTrue(ChannelsLast.Is(inference), $"{label}: strides without gradients");
-                AssertClose(expected, output, 1e-5, $"{label}: output against the contiguous form");
-                AssertClose(expected, inference, 1e-5, $"{label}: output without gradients");
-                AssertClose(expectedGrad, gradient, 1e-4, $"{label}: gradient against the contiguous form");
-                AssertClose(direct, output, 1e-5, $"{label}: output against the formula");
-                AssertClose(directGrad, gradient, 1e-4, $"{label}: gradient against the formula");
+                TensorAssert.Close(expected, output, 1e-5, $"{label}: output against the contiguous form");
+                TensorAssert.Close(expected, inference, 1e-5, $"{label}: output without gradients");
+                TensorAssert.Close(expectedGrad, gradient, 1e-4, $"{label}: gradient against the contiguous form");
+                TensorAssert.Close(direct, output, 1e-5, $"{label}: output against the formula");
+                TensorAssert.Close(directGrad, gradient, 1e-4, $"{label}: gradient against the formula");
                 long perTower = shape[1] / towers;
                 foreach (long c in new[] { 0, 1, perTower - 2, perTower - 1 }.Concat(towers > 1 ? [perTower, perTower + 1] : []))
                 {
-                    AssertClose(expected.narrow(1, c, 1), output.narrow(1, c, 1), 1e-5, $"{label}: output of kernel {c}");
-                    AssertClose(expectedGrad.narrow(1, c, 1), gradient.narrow(1, c, 1), 1e-4, $"{label}: gradient of kernel {c}");
+                    TensorAssert.Close(expected.narrow(1, c, 1), output.narrow(1, c, 1), 1e-5, $"{label}: output of kernel {c}");
+                    TensorAssert.Close(expectedGrad.narrow(1, c, 1), gradient.narrow(1, c, 1), 1e-4, $"{label}: gradient of kernel {c}");
                 }
             }
     }
@@ -193,9 +193,9 @@ public sealed class LocalResponseNormTests
         var first = autograd.grad([output], [a], [upstream], retain_graph: true)[0];
         var second = autograd.grad([output], [a], [upstream])[0];
         Assert.IsTrue(ChannelsLast.Is(output), "output channels-last");
-        AssertClose(expected, output, 1e-5, "output");
-        AssertClose(expectedGrad, first, 1e-4, "gradient");
-        AssertClose(expectedGrad, second, 1e-4, "gradient of a second backward through the same graph");
+        TensorAssert.Close(expected, output, 1e-5, "output");
+        TensorAssert.Close(expectedGrad, first, 1e-4, "gradient");
+        TensorAssert.Close(expectedGrad, second, 1e-4, "gradient of a second backward through the same graph");
     }
 
     [TestMethod]
@@ -212,9 +212,9 @@ public sealed class LocalResponseNormTests
             var fast = apply(a);
             var first = autograd.grad([fast], [a], [upstream], retain_graph: true)[0];
             var second = autograd.grad([fast], [a], [upstream])[0];
-            AssertClose(direct, fast, 1e-5, $"{form}: output");
-            AssertClose(directGrad, first, 1e-4, $"{form}: gradient");
-            AssertClose(directGrad, second, 1e-4, $"{form}: gradient of a second backward through the same graph");
+            TensorAssert.Close(direct, fast, 1e-5, $"{form}: output");
+            TensorAssert.Close(directGrad, first, 1e-4, $"{form}: gradient");
+            TensorAssert.Close(directGrad, second, 1e-4, $"{form}: gradient of a second backward through the same graph");
         }
     }
 
@@ -263,12 +263,6 @@ public sealed class LocalResponseNormTests
     }
 
     // Relative to the largest magnitude of the reference, so kernels where the value is ~0 (ReLU zeros) do not blow up.
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
-    {
-        double scale = expected.abs().max().item<float>(), diff = (actual - expected).abs().max().item<float>();
-        Assert.IsGreaterThan(0.0, scale, $"{what}: nothing to compare");
-        Assert.IsLessThanOrEqualTo(tolerance, diff / scale, $"{what}: max |diff| {diff:E3} against max |value| {scale:E3}");
-    }
 
     [TestMethod]
     public void PaperAlphaIsFiveTimesSmallerThanTheFrameworkAlpha()

@@ -48,11 +48,11 @@ public sealed class MemoryFormatTests
         using (no_grad()) inference = model.forward(x);
 
         Assert.AreEqual(expectedLoss, loss, 1e-5 * Math.Abs(expectedLoss), $"{what}: loss");
-        AssertClose(expected, actual, 1e-5, $"{what}: logits");
-        AssertClose(expected, inference, 1e-5, $"{what}: logits without gradients");
+        TensorAssert.Close(expected, actual, 1e-5, $"{what}: logits");
+        TensorAssert.Close(expected, inference, 1e-5, $"{what}: logits without gradients");
         for (int i = 0; i < parameters.Length; i++)
         {
-            AssertClose(expectedGradients[i], gradients[i], 1e-4, $"{what}: gradient of {parameters[i].name}");
+            TensorAssert.Close(expectedGradients[i], gradients[i], 1e-4, $"{what}: gradient of {parameters[i].name}");
             Assert.IsTrue(parameters[i].parameter.is_contiguous(), $"{what}: {parameters[i].name} stays contiguous");
         }
     }
@@ -109,12 +109,5 @@ public sealed class MemoryFormatTests
         Assert.AreEqual(MemoryFormat.ChannelsLast, new RuntimeOptions().MemoryFormat, "training runs channels-last unless told");
         using var model = new AlexNetModel(AlexNetArchitecture.Small(10, 1));
         Assert.AreEqual(MemoryFormat.Contiguous, model.MemoryFormat, "a model built alone keeps libtorch's layout");
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
-    {
-        double scale = expected.abs().max().item<float>(), diff = (actual - expected).abs().max().item<float>();
-        Assert.IsGreaterThan(0.0, scale, $"{what}: nothing to compare");
-        Assert.IsLessThanOrEqualTo(tolerance, diff / scale, $"{what}: max |diff| {diff:E3} against max |value| {scale:E3}");
     }
 }

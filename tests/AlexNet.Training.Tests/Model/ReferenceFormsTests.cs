@@ -45,16 +45,9 @@ public sealed class ReferenceFormsTests
         Tensor inference;
         using (no_grad()) inference = model.forward(x);
 
-        AssertClose(expected, actual, 1e-5, $"{what}: logits");
-        AssertClose(expected, inference, 1e-5, $"{what}: logits without gradients");
+        TensorAssert.Close(expected, actual, 1e-5, $"{what}: logits");
+        TensorAssert.Close(expected, inference, 1e-5, $"{what}: logits without gradients");
         for (int i = 0; i < parameters.Length; i++)
-            AssertClose(expectedGradients[i], actualGradients[i], 1e-4, $"{what}: gradient of {parameters[i].name}");
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
-    {
-        double scale = expected.abs().max().item<float>(), diff = (actual - expected).abs().max().item<float>();
-        Assert.IsGreaterThan(0.0, scale, $"{what}: nothing to compare");
-        Assert.IsLessThanOrEqualTo(tolerance, diff / scale, $"{what}: max |diff| {diff:E3} against max |value| {scale:E3}");
+            TensorAssert.Close(expectedGradients[i], actualGradients[i], 1e-4, $"{what}: gradient of {parameters[i].name}");
     }
 }
