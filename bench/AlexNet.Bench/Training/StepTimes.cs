@@ -32,8 +32,7 @@ public static class StepTimes
             faults[i] = ProcessMemory.MinorFaults - before;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {i + 1}/{count}: {ms[i]:F0} ms, {faults[i]} minor faults, RSS {ProcessMemory.ResidentMiB:F0} MiB"));
         }
-        var steady = ms.Skip(1).Order().ToArray();
-        double median = steady.Length % 2 == 1 ? steady[steady.Length / 2] : (steady[steady.Length / 2 - 1] + steady[steady.Length / 2]) / 2;
+        double median = Result.MedianOf([.. ms.Skip(1)]);
         return JsonSerializer.Serialize(new
         {
             preset,
