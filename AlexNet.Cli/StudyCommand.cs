@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using AlexNet.Onnx.Diagnostics;
+using AlexNet.Onnx.Export;
 using AlexNet.Training.Studies;
 
 namespace AlexNet.Cli;
@@ -98,15 +100,22 @@ public static class StudyCommand
             foreach (var (name, outcome) in Run(which, new StudyRunner(seeded), seeded, stop)) outcomes[name].Add(outcome);
         }
         Directory.CreateDirectory(budget.Out);
-        foreach (var s in Studies(which))
+        var summaries = Studies(which).Select(s => new SeedSummary(s, outcomes[s.Name])).ToList();
+        foreach (var summary in summaries)
         {
-            var summary = new SeedSummary(s, outcomes[s.Name]);
-            string path = Path.Combine(budget.Out, s.Name + ".md");
-            File.WriteAllText(path + ".tmp", summary.Markdown());
-            File.Move(path + ".tmp", path, overwrite: true);
-            Console.WriteLine($"{s.Name}, seeds {string.Join(",", seeds)}: {summary.Spread.Replace("**", "")} {summary.Verdict.Replace("**", "")}");
-            Console.WriteLine($"  -> {Path.GetFullPath(path)}");
+            string path = WriteAtomically(Path.Combine(budget.Out, summary.Study.Name + ".md"), summary.Markdown());
+            Console.WriteLine($"{summary.Study.Name}, seeds {string.Join(",", seeds)}: {summary.Spread.Replace("**", "")} {summary.Verdict.Replace("**", "")}");
+            Console.WriteLine($"  -> {path}");
         }
+        if (summaries.Count > 0)
+            Console.WriteLine($"summary table -> {WriteAtomically(Path.Combine(budget.Out, "summary.md"), SeedSummary.Table(summaries))}");
+    }
+
+    // An interrupted write leaves the previous report whole; returns the full path.
+    private static string WriteAtomically(string path, string text)
+    {
+        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+        return Path.GetFullPath(path);
     }
 
     // The studies asked for, then the kernels study for "all" and "kernels", each report's path printed as it is written.

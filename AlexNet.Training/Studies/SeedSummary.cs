@@ -66,8 +66,7 @@ public sealed record SeedSummary(Study Study, IReadOnlyList<StudyOutcome> Seeds)
         var md = new StringBuilder();
         md.AppendLine($"# {s.Title}, {Seeds.Count} seeds").AppendLine();
         md.AppendLine($"**Paper ({s.Section}):** {s.PaperClaim}.").AppendLine();
-        md.AppendLine($"**Our runs:** {first.Paper.DataName}; {first.Budget.Describe().Replace($"seed {first.Budget.Seed}", $"seeds {string.Join(", ", Seeds.Select(o => o.Budget.Seed))}", StringComparison.Ordinal)}." +
-                      (first.Budget.Provenance is { } made ? " " + made : "")).AppendLine();
+        md.AppendLine($"**Our runs:** {first.Paper.DataName}; {Runs}").AppendLine();
         string paper = s.PaperArm.Label, alternative = s.Alternative?.Label ?? "ten-crop";
         string first2 = s.Alternative == null ? $"{paper}, centre crop" : paper;
         md.AppendLine($"| seed | test error: {first2} | test error: {alternative} | {MeasureName} |");
@@ -81,6 +80,50 @@ public sealed record SeedSummary(Study Study, IReadOnlyList<StudyOutcome> Seeds)
         md.AppendLine(Spread);
         md.AppendLine();
         md.AppendLine(Verdict);
+        return md.ToString();
+    }
+
+    // The budget with every seed, and the command that made the runs.
+    private string Runs
+    {
+        get
+        {
+            var budget = Seeds[0].Budget;
+            string seeds = $"seeds {string.Join(", ", Seeds.Select(o => o.Budget.Seed))}";
+            return $"{budget.Describe().Replace($"seed {budget.Seed}", seeds, StringComparison.Ordinal)}." +
+                   (budget.Provenance is { } made ? " " + made : "");
+        }
+    }
+
+    /// <summary>
+    /// One table over studies run with the same budget and seeds: per study, the paper's claim, each seed's measure,
+    /// the mean with its standard error, and the reading (seen, not seen, reversed), each study linking its own report
+    /// (<c>name.md</c> beside the table).
+    /// </summary>
+    /// <param name="summaries">The studies, in the order of the rows; at least one.</param>
+    public static string Table(IReadOnlyList<SeedSummary> summaries)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(summaries.Count);
+        var md = new StringBuilder();
+        md.AppendLine($"# The paper's claims over {summaries[0].Seeds.Count} seeds").AppendLine();
+        md.AppendLine($"**Our runs:** {summaries[0].Runs}").AppendLine();
+        md.AppendLine("Each measure is signed so that positive is the paper's direction; the reading is from the mean's two-sided 95 % " +
+                      "Student-t interval across the seeds.").AppendLine();
+        md.AppendLine("| study | paper | measure | per seed | mean (standard error) | reading |");
+        md.AppendLine("|---|---|---|---|---:|---|");
+        foreach (var summary in summaries)
+        {
+            var s = summary.Study;
+            string perSeed = string.Join(", ", summary.Seeds.Select(o => $"{o.Budget.Seed}: {summary.Format(Measure(o))}"));
+            string mean = summary.Measures.Count < 2 ? "n/a" : $"{summary.Format(summary.Mean)} ({summary.Format(summary.StandardError, signed: false)})";
+            string reading = summary.Direction switch
+            {
+                PaperDirection.Seen => "**seen**",
+                PaperDirection.Reversed => "**reversed**",
+                _ => "not seen",
+            };
+            md.AppendLine($"| [{s.Title}]({s.Name}.md) | {s.PaperClaim} ({s.Section}) | {summary.MeasureName} | {perSeed} | {mean} | {reading} |");
+        }
         return md.ToString();
     }
 

@@ -1,6 +1,6 @@
 namespace AlexNet.Cli.Tests;
 
-/// <summary><c>study --seeds</c>: each seed's reports in its own folder and one report per study across them.</summary>
+/// <summary><c>study --seeds</c>: each seed's reports in its own folder, one report per study across them, and a summary table.</summary>
 [TestClass]
 public sealed class StudySeedsTests
 {
@@ -19,6 +19,10 @@ public sealed class StudySeedsTests
         Assert.HasCount(2, across.Where(l => l.StartsWith("| 1 |", StringComparison.Ordinal) || l.StartsWith("| 2 |", StringComparison.Ordinal)).ToList());
         Assert.IsTrue(across.Any(l => l.StartsWith("**The paper's direction is ", StringComparison.Ordinal)), string.Join("\n", across));
         StringAssert.Contains(text, "lrn, seeds 1,2: Mean alternative − paper test error over 2 seeds:");
+        var summary = File.ReadAllText(Path.Combine(output, "summary.md"));
+        StringAssert.Contains(summary, "| [Local response normalisation on vs off](lrn.md) |");
+        StringAssert.Contains(summary, "Made by `dotnet run --project AlexNet.Cli -- study lrn --seeds 1,2 --data ");
+        StringAssert.Contains(text, $"summary table -> {Path.GetFullPath(Path.Combine(output, "summary.md"))}");
     }
 
     [TestMethod]

@@ -50,6 +50,27 @@ public sealed class SeedSummaryTests
     }
 
     [TestMethod]
+    public void TheSummaryTableHasARowPerStudyWithEachSeedTheMeanAndTheReading()
+    {
+        var lrn = new SeedSummary(PaperStudies.Get("lrn"), [Lrn(1, 0.080, 0.090), Lrn(2, 0.081, 0.093), Lrn(3, 0.079, 0.093)]);
+        var pooling = new SeedSummary(PaperStudies.Get("pooling"), [Pooling(1, 0.090, 0.070), Pooling(2, 0.091, 0.070), Pooling(3, 0.089, 0.070)]);
+
+        var md = SeedSummary.Table([lrn, pooling]);
+
+        StringAssert.StartsWith(md, "# The paper's claims over 3 seeds\n");
+        StringAssert.Contains(md, "20,000 training images, 15 epochs, batch 32, seeds 1, 2, 3, validation on 5,000 images, test on 10,000");
+        // +1.0, +1.2, +1.4 points: mean +1.20, standard error 0.2/√3 = 0.12 points.
+        StringAssert.Contains(md, "| [Local response normalisation on vs off](lrn.md) | LRN reduces top-1/top-5 error by 1.4%/1.2% on ImageNet; " +
+                                  "a 4-layer CNN on CIFAR-10 goes from 13% to 11% test error (section 3.3) | alternative − paper test error | " +
+                                  "1: +1.00%, 2: +1.20%, 3: +1.40% | +1.20% (0.12%) | **seen** |\n");
+        StringAssert.Contains(md, "(pooling.md)");
+        StringAssert.Contains(md, "| 1: −2.00%, 2: −2.10%, 3: −1.90% | −2.00% (0.06%) | **reversed** |\n");
+    }
+
+    private static StudyOutcome Pooling(int seed, double paper, double alternative) =>
+        Lrn(seed, paper, alternative) with { Study = PaperStudies.Get("pooling") };
+
+    [TestMethod]
     public void TheReportNamesEverySeedAndTheBudget()
     {
         var md = new SeedSummary(PaperStudies.Get("lrn"), [Lrn(1, 0.08, 0.09), Lrn(2, 0.08, 0.09), Lrn(3, 0.08, 0.09)]).Markdown();
