@@ -67,6 +67,21 @@ public static class AlexNetCommand
     internal static Option<T> Positive<T>(this Option<T> option) where T : struct, IComparable<T> =>
         option.Check(v => v.CompareTo(default) > 0 ? null : "must be positive");
 
+    /// <summary>A <c>--seeds</c> option: whole numbers, comma-separated or as separate words (1,2,3 or 1 2 3).</summary>
+    /// <param name="description">What the seeds do in this command.</param>
+    internal static Option<int[]> Seeds(string description) => new("--seeds")
+    {
+        Description = description,
+        AllowMultipleArgumentsPerToken = true,
+        CustomParser = r =>
+        {
+            var values = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            var bad = values.FirstOrDefault(v => !int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
+            if (bad != null) r.AddError($"--seeds: '{bad}' is not a whole number; give seeds like 1,2,3.");
+            return bad != null ? [] : [.. values.Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+        },
+    };
+
     /// <summary>Adds a check of an option's value; <paramref name="check"/> returns what is wrong, or null.</summary>
     internal static Option<T> Check<T>(this Option<T> option, Func<T, string?> check)
     {

@@ -30,19 +30,8 @@ public static class StudyCommand
         var epochs = new Option<int>("--epochs") { Description = "epochs per arm", DefaultValueFactory = _ => d.Epochs }.Positive();
         var batch = new Option<int>("--batch-size") { Description = "mini-batch size", DefaultValueFactory = _ => d.BatchSize }.Positive();
         var seed = new Option<int>("--seed") { Description = "seed shared by both arms", DefaultValueFactory = _ => d.Seed };
-        var seeds = new Option<int[]>("--seeds")
-        {
-            Description = "run every study under each of these seeds (1,2,3), each seed's reports in OUT/seedN, and write OUT/<study>.md " +
-                          "across them: mean, standard error, and whether the paper's direction is seen [default: --seed alone]",
-            AllowMultipleArgumentsPerToken = true,
-            CustomParser = r =>
-            {
-                var values = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
-                var bad = values.FirstOrDefault(v => !int.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
-                if (bad != null) r.AddError($"--seeds: '{bad}' is not a whole number; give seeds like 1,2,3.");
-                return bad != null ? [] : [.. values.Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
-            },
-        };
+        var seeds = AlexNetCommand.Seeds("run every study under each of these seeds (1,2,3), each seed's reports in OUT/seedN, and write OUT/<study>.md " +
+                                         "across them: mean, standard error, and whether the paper's direction is seen [default: --seed alone]");
         var threshold = new Option<double>("--threshold") { Description = "training error for 'epochs to reach' (relu, dropout)", DefaultValueFactory = _ => d.Threshold };
         var output = new Option<string>("--out") { Description = "folder for the reports", DefaultValueFactory = _ => d.Out };
         var runRoot = new Option<string>("--run-root") { Description = "folder for the arms' run folders", DefaultValueFactory = _ => d.RunRoot };

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AlexNet.Onnx.Diagnostics;
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.FineTuning;
 using AlexNet.Training.Model;
@@ -23,6 +25,12 @@ public static class TrainCommand
         Description = "a recipe: a JSON file of training options (recipes/*.json); flags given beside it override it",
     };
     private static readonly Option<bool> Resume = new("--resume") { Description = "continue the run in --run-dir from its checkpoint" };
+    private static readonly Option<int[]> Seeds = AlexNetCommand.Seeds(
+        "train the same run under each of these seeds (1,2,3), each in RUN_DIR/seedN (a stopped one continues, a finished one is reused), " +
+        $"then write RUN_DIR/{SeedsReport}: each seed's top-1 test accuracy, centre crop and ten-crop, and the mean ± sd [default: --seed alone]");
+
+    /// <summary>The report <c>--seeds</c> writes in the run folder.</summary>
+    public const string SeedsReport = "seeds.md";
 
     // --memory-format's values: PyTorch's names with a hyphen, as the other flags' values are written (before Knobs, whose help reads them).
     private static readonly Dictionary<MemoryFormat, string> MemoryFormatNames = new()
@@ -122,10 +130,74 @@ public static class TrainCommand
     /// <summary>The train command.</summary>
     public static Command Build()
     {
-        var command = new Command("train", "train a model (default: the small preset on the vendored Fashion-MNIST)") { Config, Resume };
+        var command = new Command("train", "train a model (default: the small preset on the vendored Fashion-MNIST)") { Config, Resume, Seeds };
         foreach (var option in Knobs.SelectMany(k => k.Options)) command.Options.Add(option);
-        command.SetAction(r => Train(Plan(r)));
+        // GetValue gives an empty array for an absent collection option, so absence is asked of the parse result.
+        command.SetAction(r => r.GetResult(Seeds) is null ? Train(Plan(r)).Code : TrainSeeds(r));
         return command;
+    }
+
+    // Seed by seed, each in RUN_DIR/seedN: a finished run (its final evaluation written, every epoch trained) is read back,
+    // a stopped one continues from its checkpoint, a missing one starts; with every seed finished, RUN_DIR/seeds.md.
+    private static int TrainSeeds(ParseResult r)
+    {
+        var seeds = r.GetValue(Seeds)!;
+        if (seeds.Length == 0) throw new UsageException("--seeds needs at least one seed, e.g. --seeds 1,2,3.");
+        if (Knobs.Single(k => k.Name == "seed").Given(r)) throw new UsageException("--seed and --seeds both name the seeds; give one of them.");
+        if (seeds.GroupBy(v => v).FirstOrDefault(g => g.Count() > 1) is { } twice) throw new UsageException($"--seeds names seed {twice.Key} twice; give each seed once.");
+        if (r.GetValue(Resume))
+            throw new UsageException("--seeds continues each seed's stopped run by itself: drop --resume and give the command that started the runs again.");
+        var (o, channels) = Plan(r);
+        var runs = new List<SeedRun>();
+        foreach (int seed in seeds)
+        {
+            var planned = o with { Seed = seed, Runtime = o.Runtime with { RunDir = Path.Combine(o.Runtime.RunDir, $"seed{seed}") } };
+            var checkpoint = Path.Combine(planned.Runtime.RunDir, Trainer.CheckpointFile);
+            var finished = Path.Combine(planned.Runtime.RunDir, FinalEvaluation.FileName);
+            var stored = File.Exists(checkpoint) ? Checkpoint.ReadState<TrainingState>(checkpoint) : null;
+            if (stored is not null)
+            {
+                RefuseAnotherRun(planned, stored.Options, checkpoint);
+                planned = planned.ResumedFrom(stored.Options);
+                if (stored.CompletedEpochs >= planned.Epochs && File.Exists(finished))
+                {
+                    var test = FinalEvaluation.Read(finished);
+                    Console.Error.WriteLine($"seed {seed}: finished earlier ({stored.CompletedEpochs} epochs), its final evaluation read from {finished}");
+                    runs.Add(new SeedRun(seed, stored.CompletedEpochs, test));
+                    continue;
+                }
+            }
+            Console.Error.WriteLine($"seed {seed}: {(stored is null ? "starting" : $"continuing from epoch {stored.CompletedEpochs}")} in {planned.Runtime.RunDir}");
+            var (code, result) = Train((planned, stored?.Channels ?? channels));
+            if (result.Interrupted || result.Test is null)
+            {
+                Console.WriteLine($"stopped in seed {seed}; the same command continues it");
+                return code;
+            }
+            runs.Add(new SeedRun(seed, result.State.CompletedEpochs, result.Test));
+        }
+        var recipe = r.GetValue(Config);
+        string report = Path.Combine(o.Runtime.RunDir, SeedsReport);
+        string provenance = $"Made by `dotnet run --project AlexNet.Cli -- {string.Join(' ', r.Tokens.Select(t => t.Value))}` " +
+                            $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on {Environment.ProcessorCount} cores of {SystemDiagnostics.CpuModel()}; each seed's run in seedN beside this file.";
+        string markdown = SeedRuns.Markdown(recipe is null ? "train" : $"Recipe {recipe.Name}", runs, provenance);
+        AtomicFile.Write(report, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(markdown)));
+        Console.WriteLine($"top-1 accuracy over seeds {string.Join(",", seeds)}: centre crop {SeedRuns.MeanSd(SeedRuns.Accuracy(runs, t => t.CentreCrop))}" +
+                          (runs.All(x => x.Test.TenCrop != null) ? $", ten-crop {SeedRuns.MeanSd(SeedRuns.Accuracy(runs, t => t.TenCrop))}" : "") + " (mean ± sd)");
+        Console.WriteLine($"report:     {Path.GetFullPath(report)}");
+        return 0;
+    }
+
+    // A seed's folder that holds a run of other settings is not taken over: the identity must be this command's.
+    private static void RefuseAnotherRun(TrainOptions planned, TrainOptions stored, string checkpoint)
+    {
+        foreach (var knob in Knobs.Where(k => k.Identity))
+        {
+            object? theirs = knob.Read(stored), mine = knob.Read(planned);
+            if (!Equals(mine, theirs))
+                throw new UsageException($"--seeds: {checkpoint} is a run with {knob.Name} {Format(theirs)}, but this command gives {Format(mine)}. " +
+                                         "Give the settings that run was started with, or another --run-dir.");
+        }
     }
 
     /// <summary>The options a parsed train command line stands for: defaults or a recipe, the flags given over them, and on
@@ -201,7 +273,7 @@ public static class TrainCommand
 
     // Opens the data as the run was (or is being) set up, traps Ctrl-C and SIGTERM to stop after a step with a
     // checkpoint, trains, and says where everything went.
-    private static int Train((TrainOptions Options, int Channels) plan)
+    private static (int Code, TrainResult Result) Train((TrainOptions Options, int Channels) plan)
     {
         var (o, channels) = plan;
         o = o with { Runtime = o.Runtime with { BeforeStep = StepHold.FromEnvironment() } };
@@ -219,7 +291,7 @@ public static class TrainCommand
             if (File.Exists(Path.Combine(o.Runtime.RunDir, file))) Console.WriteLine($"{label} {Path.GetFullPath(Path.Combine(o.Runtime.RunDir, file))}");
         if (result.Interrupted) Console.WriteLine($"resume with: train --run-dir {o.Runtime.RunDir} --resume --epochs {o.Epochs}");
         if (result.OnnxPath != null) Console.WriteLine($"model:      {Path.GetFullPath(result.OnnxPath)}");
-        return 0;
+        return (0, result);
     }
 
     internal static string Format(object? value) => value switch

@@ -1,5 +1,7 @@
 using AlexNet.Onnx.Imaging;
 using System.Diagnostics;
+using System.Text.Json;
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Model;
 using AlexNet.Training.Data;
 using AlexNet.Training.FineTuning;
@@ -29,7 +31,33 @@ public sealed record TrainResult(TrainingState State, bool Interrupted, string C
 /// <param name="Dataset">Which data (test or val).</param>
 /// <param name="CentreCrop">Single centre crop.</param>
 /// <param name="TenCrop">Ten crops averaged, when asked.</param>
-public sealed record FinalEvaluation(string Dataset, EvaluationResult CentreCrop, EvaluationResult? TenCrop);
+public sealed record FinalEvaluation(string Dataset, EvaluationResult CentreCrop, EvaluationResult? TenCrop)
+{
+    /// <summary>File name of the final evaluation inside the run folder, written when the run completes.</summary>
+    public const string FileName = "final-evaluation.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Writes this evaluation as JSON, atomically, so a finished run can be read back without scoring it again.</summary>
+    /// <param name="path">Destination, usually <see cref="FileName"/> in the run folder.</param>
+    public void Write(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Json));
+
+    /// <summary>Reads an evaluation written by <see cref="Write"/>.</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <exception cref="InvalidDataException">The file is not a final evaluation.</exception>
+    public static FinalEvaluation Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FinalEvaluation>(File.ReadAllText(path), Json) is { CentreCrop: not null } e ? e
+                : throw new InvalidDataException($"'{path}' holds no final evaluation (no centreCrop).");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a final evaluation: {e.Message}", e);
+        }
+    }
+}
 
 /// <summary>
 /// Trains an <see cref="AlexNetModel"/> as section 5 describes: SGD with momentum and weight decay, random
@@ -353,6 +381,7 @@ public sealed class Trainer : IDisposable
         var final = new FinalEvaluation(data.Test != null ? "test" : "val", centre, ten);
         log?.WriteLine($"{final.Dataset}: centre crop top-1 error {centre.Top1Error:P2}, top-5 {centre.Top5Error:P2}" +
                        (ten != null ? $"; ten-crop top-1 error {ten.Top1Error:P2}, top-5 {ten.Top5Error:P2}" : ""));
+        final.Write(Path.Combine(o.Runtime.RunDir, FinalEvaluation.FileName));
         string? onnx = null;
         if (o.Runtime.Export)
         {
