@@ -103,7 +103,7 @@ public static class StudyCommand
     // An interrupted write leaves the previous report whole; returns the full path.
     private static string WriteAtomically(string path, string text)
     {
-        AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+        AtomicFile.WriteText(path, text);
         return Path.GetFullPath(path);
     }
 

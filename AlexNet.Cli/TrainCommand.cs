@@ -181,7 +181,7 @@ public static class TrainCommand
         string provenance = $"Made by `dotnet run --project AlexNet.Cli -- {string.Join(' ', r.Tokens.Select(t => t.Value))}` " +
                             $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on {Environment.ProcessorCount} cores of {SystemDiagnostics.CpuModel()}; each seed's run in seedN beside this file.";
         string markdown = SeedRuns.Markdown(recipe is null ? "train" : $"Recipe {recipe.Name}", runs, provenance);
-        AtomicFile.Write(report, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(markdown)));
+        AtomicFile.WriteText(report, markdown);
         Console.WriteLine($"top-1 accuracy over seeds {string.Join(",", seeds)}: centre crop {SeedRuns.MeanSd(SeedRuns.Accuracy(runs, t => t.CentreCrop))}" +
                           (runs.All(x => x.Test.TenCrop != null) ? $", ten-crop {SeedRuns.MeanSd(SeedRuns.Accuracy(runs, t => t.TenCrop))}" : "") + " (mean ± sd)");
         Console.WriteLine($"report:     {Path.GetFullPath(report)}");

@@ -96,8 +96,8 @@ public static class ServingExport
         var result = new TritonRepository(folder, Path.Combine(folder, TritonVersion, TritonModelFileName),
             Path.Combine(folder, ConfigFileName), Path.Combine(folder, LabelsFileName));
         AtomicFile.Write(result.GraphPath, graph.WriteTo);
-        AtomicFile.Write(result.LabelsPath, s => s.Write(Encoding.UTF8.GetBytes(string.Concat(model.Labels.Select(l => l + "\n")))));
-        AtomicFile.Write(result.ConfigPath, s => s.Write(Encoding.UTF8.GetBytes(TritonConfig(model, graph, cropMode, options))));
+        AtomicFile.WriteText(result.LabelsPath, string.Concat(model.Labels.Select(l => l + "\n")));
+        AtomicFile.WriteText(result.ConfigPath, TritonConfig(model, graph, cropMode, options));
         return result;
     }
 

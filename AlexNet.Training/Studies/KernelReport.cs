@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Imaging;
 using AlexNet.Training.Reporting;
 
@@ -24,8 +25,8 @@ public static class KernelReport
             for (int k = 0; k < after.Length; k++)
                 csv.Append(CultureInfo.InvariantCulture, $"{t + 1},{k},{before[k]:F6},{after[k]:F6}\n");
         }
-        File.WriteAllText(Path.Combine(folder, "kernels.csv"), csv.ToString());
-        File.WriteAllText(Path.Combine(folder, "kernels.md"), Markdown(o));
+        AtomicFile.WriteText(Path.Combine(folder, "kernels.csv"), csv.ToString());
+        AtomicFile.WriteText(Path.Combine(folder, "kernels.md"), Markdown(o));
     }
 
     /// <summary>The report: the paper's observation, our per-tower scores, the pictures.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AlexNet.Onnx.Export;
 using AlexNet.Training.Reporting;
 using SkiaSharp;
 
@@ -19,9 +20,9 @@ public static class StudyReport
     public static void Write(StudyOutcome o, string folder)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, o.Study.Name + ".csv"), Csv(o));
+        AtomicFile.WriteText(Path.Combine(folder, o.Study.Name + ".csv"), Csv(o));
         Chart(o).Save(Path.Combine(folder, o.Study.Name + ".png"));
-        File.WriteAllText(Path.Combine(folder, o.Study.Name + ".md"), Markdown(o));
+        AtomicFile.WriteText(Path.Combine(folder, o.Study.Name + ".md"), Markdown(o));
     }
 
     /// <summary>The curves of both arms as CSV.</summary>

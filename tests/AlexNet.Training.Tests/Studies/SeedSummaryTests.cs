@@ -76,4 +76,21 @@ public sealed class SeedSummaryTests
         var md = new SeedSummary(PaperStudies.Get("lrn"), [Lrn(1, 0.08, 0.09), Lrn(2, 0.08, 0.09), Lrn(3, 0.08, 0.09)]).Markdown();
         StringAssert.Contains(md, "20,000 training images, 15 epochs, batch 32, seeds 1, 2, 3, validation on 5,000 images, test on 10,000");
     }
+
+    // A ReLU-study seed where ReLU reaches 25 % training error at epoch 2 and tanh at epoch 1: against the paper.
+    private static StudyOutcome ReluSlower(int seed) =>
+        new(PaperStudies.Get("relu"), new StudyBudget { Seed = seed, TrainLimit = 20000, Epochs = 15, EvalLimit = 5000, TestLimit = 10000 },
+            Arm(0.1) with { History = [Epoch(1, 0.50), Epoch(2, 0.25)] }, Arm(0.1) with { History = [Epoch(1, 0.25)] });
+
+    private static EpochMetrics Epoch(int epoch, double trainError) => new(epoch, 0.01, 1, trainError, 0.3, 0.01, 1, 1);
+
+    [TestMethod]
+    public void ANegativeEpochRatioIsWrittenWithAMinusSignLikeTheErrorDifferences()
+    {
+        var md = SeedSummary.Table([new SeedSummary(PaperStudies.Get("relu"), [ReluSlower(1), ReluSlower(2)])]);
+
+        // ln(1 / 2) = −0.693 for both seeds; a hyphen-minus here once sat beside the error studies' "−".
+        StringAssert.Contains(md, "| 1: −0.693, 2: −0.693 | −0.693 (0.000) |");
+        Assert.IsFalse(md.Contains("-0.693", StringComparison.Ordinal), md);
+    }
 }
