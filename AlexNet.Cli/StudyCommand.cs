@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text;
 using AlexNet.Onnx.Diagnostics;
 using AlexNet.Onnx.Export;
 using AlexNet.Training.Studies;

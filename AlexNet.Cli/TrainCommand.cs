@@ -133,13 +133,17 @@ public static class TrainCommand
         var command = new Command("train", "train a model (default: the small preset on the vendored Fashion-MNIST)") { Config, Resume, Seeds };
         foreach (var option in Knobs.SelectMany(k => k.Options)) command.Options.Add(option);
         // GetValue gives an empty array for an absent collection option, so absence is asked of the parse result.
-        command.SetAction(r => r.GetResult(Seeds) is null ? Train(Plan(r)).Code : TrainSeeds(r));
+        command.SetAction(r =>
+        {
+            if (r.GetResult(Seeds) is not null) TrainSeeds(r);
+            else Train(Plan(r));
+        });
         return command;
     }
 
     // Seed by seed, each in RUN_DIR/seedN: a finished run (its final evaluation written, every epoch trained) is read back,
     // a stopped one continues from its checkpoint, a missing one starts; with every seed finished, RUN_DIR/seeds.md.
-    private static int TrainSeeds(ParseResult r)
+    private static void TrainSeeds(ParseResult r)
     {
         var seeds = r.GetValue(Seeds)!;
         if (seeds.Length == 0) throw new UsageException("--seeds needs at least one seed, e.g. --seeds 1,2,3.");
@@ -168,11 +172,11 @@ public static class TrainCommand
                 }
             }
             Console.Error.WriteLine($"seed {seed}: {(stored is null ? "starting" : $"continuing from epoch {stored.CompletedEpochs}")} in {planned.Runtime.RunDir}");
-            var (code, result) = Train((planned, stored?.Channels ?? channels));
+            var result = Train((planned, stored?.Channels ?? channels));
             if (result.Interrupted || result.Test is null)
             {
                 Console.WriteLine($"stopped in seed {seed}; the same command continues it");
-                return code;
+                return;
             }
             runs.Add(new SeedRun(seed, result.State.CompletedEpochs, result.Test));
         }
@@ -182,10 +186,8 @@ public static class TrainCommand
                             $"on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, on {Environment.ProcessorCount} cores of {SystemDiagnostics.CpuModel()}; each seed's run in seedN beside this file.";
         string markdown = SeedRuns.Markdown(recipe is null ? "train" : $"Recipe {recipe.Name}", runs, provenance);
         AtomicFile.WriteText(report, markdown);
-        Console.WriteLine($"top-1 accuracy over seeds {string.Join(",", seeds)}: centre crop {SeedRuns.MeanSd(SeedRuns.Accuracy(runs, t => t.CentreCrop))}" +
-                          (runs.All(x => x.Test.TenCrop != null) ? $", ten-crop {SeedRuns.MeanSd(SeedRuns.Accuracy(runs, t => t.TenCrop))}" : "") + " (mean ± sd)");
+        Console.WriteLine($"top-1 accuracy over seeds {string.Join(",", seeds)}: {SeedRuns.Headline(runs)} (mean ± sd)");
         Console.WriteLine($"report:     {Path.GetFullPath(report)}");
-        return 0;
     }
 
     // A seed's folder that holds a run of other settings is not taken over: the identity must be this command's.
@@ -273,7 +275,7 @@ public static class TrainCommand
 
     // Opens the data as the run was (or is being) set up, traps Ctrl-C and SIGTERM to stop after a step with a
     // checkpoint, trains, and says where everything went.
-    private static (int Code, TrainResult Result) Train((TrainOptions Options, int Channels) plan)
+    private static TrainResult Train((TrainOptions Options, int Channels) plan)
     {
         var (o, channels) = plan;
         o = o with { Runtime = o.Runtime with { BeforeStep = StepHold.FromEnvironment() } };
@@ -291,7 +293,7 @@ public static class TrainCommand
             if (File.Exists(Path.Combine(o.Runtime.RunDir, file))) Console.WriteLine($"{label} {Path.GetFullPath(Path.Combine(o.Runtime.RunDir, file))}");
         if (result.Interrupted) Console.WriteLine($"resume with: train --run-dir {o.Runtime.RunDir} --resume --epochs {o.Epochs}");
         if (result.OnnxPath != null) Console.WriteLine($"model:      {Path.GetFullPath(result.OnnxPath)}");
-        return (0, result);
+        return result;
     }
 
     internal static string Format(object? value) => value switch

@@ -1,4 +1,5 @@
 using System.Text;
+
 namespace AlexNet.Onnx.Export;
 
 /// <summary>Writes a file so that readers see either the old file or the complete new one, never a partial write.</summary>

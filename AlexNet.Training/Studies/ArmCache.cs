@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AlexNet.Onnx.Export;
 using AlexNet.Onnx.Model;
 
 namespace AlexNet.Training.Studies;
@@ -62,10 +63,7 @@ public static class ArmCache
 
     private static void Write<T>(string runDir, string file, T stored)
     {
-        Directory.CreateDirectory(runDir);
-        var path = Path.Combine(runDir, file);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(stored, Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteText(Path.Combine(runDir, file), JsonSerializer.Serialize(stored, Json));
     }
 
     private sealed record Stored(string Signature, ArmResult Arm);

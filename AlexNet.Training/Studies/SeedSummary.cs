@@ -151,7 +151,8 @@ public sealed record SeedSummary(Study Study, IReadOnlyList<StudyOutcome> Seeds)
     };
 
     private string Format(double v, bool signed = true) => double.IsNaN(v) ? "not reached"
-        : (signed ? (v >= 0 ? "+" : "−") : "") + (Study.Measure == StudyMeasure.EpochsToThreshold ? Math.Abs(v).ToString("F3", CultureInfo.InvariantCulture) : P(Math.Abs(v)));
+        : (signed ? (v >= 0 ? "+" : "−") : "")
+          + (Study.Measure == StudyMeasure.EpochsToThreshold ? Math.Abs(v).ToString("F3", CultureInfo.InvariantCulture) : P(Math.Abs(v)));
 
     private static string P(double v) => double.IsNaN(v) ? "n/a" : (v * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }
